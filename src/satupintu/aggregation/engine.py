@@ -1,0 +1,398 @@
+"""The aggregation engine: which vendor accounts are one company or one branch.
+
+The rules are those of *Agregasi Inaproc* (see docs/architecture.md and the domain notes):
+
+- case 1: one user ID held by different vendors: each must change it (finding ``USER_ID_COLLISION``);
+- case 2a: one NPWP at several portals with different addresses: different companies or branches,
+  separate groups (finding ``BRANCH_SAME_NPWP``);
+- case 2b: one NPWP with the same address: one *grup aktivasi*; the account with the most packages is
+  elected the User ID Tunggal (role ``single``), the others are ``member`` (User ID non-tunggal).
+
+Accounts are compared only within a block of the same canonical NPWP and the same regency code; inside
+a block, each distinct normalised address is compared with every other. A group is formed only where
+every pair inside it is the same place; anything undecided goes to ``review`` instead, because a false
+merge hands one company's account to another.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from satupintu.aggregation.records import AccountRecord, user_id_key
+from satupintu.core import npwp, regions
+from satupintu.core.address import Comparison, ParsedAddress, Verdict, compare, parse, render
+
+
+class Role(enum.StrEnum):
+    SINGLE = "single"
+    MEMBER = "member"
+    REVIEW = "review"
+
+
+class Finding(enum.StrEnum):
+    """What the engine found about an account; the codes appear in GROUPS.csv and in the hub."""
+
+    USER_ID_COLLISION = "USER_ID_COLLISION"
+    NPWP_INVALID = "NPWP_INVALID"
+    REGION_INVALID = "REGION_INVALID"
+    BRANCH_SAME_NPWP = "BRANCH_SAME_NPWP"
+    EMAIL_SHARED = "EMAIL_SHARED"
+    ADDRESS_UNCERTAIN = "ADDRESS_UNCERTAIN"
+    ADDRESS_MISSING = "ADDRESS_MISSING"
+    POSTAL_CODE_MISMATCH = "POSTAL_CODE_MISMATCH"
+
+
+# Findings that stop the engine from deciding: the account goes to review, in a group of its own.
+REVIEW_FINDINGS = frozenset(
+    {Finding.NPWP_INVALID, Finding.REGION_INVALID, Finding.ADDRESS_MISSING, Finding.ADDRESS_UNCERTAIN}
+)
+# Above this many distinct addresses for one NPWP in one regency, pairwise comparison is not attempted
+# and the block goes to review: it is far beyond any real company and would only cost time.
+MAX_DISTINCT_ADDRESSES = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One comparison that shaped a group: two accounts (by index), the verdict and its reasons."""
+
+    a: int
+    b: int
+    verdict: Verdict
+    reasons: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class Group:
+    """A company or branch as the engine sees it: its accounts and why they are together."""
+
+    group_id: str
+    members: list[int]
+    npwp: str | None = None
+    regency: str | None = None
+    single: int | None = None
+    review: bool = False
+    evidence: list[Evidence] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class AggregationResult:
+    records: Sequence[AccountRecord]
+    groups: list[Group]
+    group_of: list[int]
+    roles: list[Role]
+    findings: list[tuple[Finding, ...]]
+
+    def rows(self) -> Iterator[tuple[str, str, str, str, str]]:
+        """One GROUPS.csv row per account, in input order."""
+        for i, record in enumerate(self.records):
+            yield (
+                record.portal,
+                record.user_id,
+                self.groups[self.group_of[i]].group_id,
+                self.roles[i].value,
+                ";".join(self.findings[i]),
+            )
+
+    def summary(self) -> dict[str, int]:
+        counts: dict[str, int] = defaultdict(int)
+        counts["accounts"] = len(self.records)
+        counts["groups"] = len(self.groups)
+        counts["groups_of_two_or_more"] = sum(1 for g in self.groups if len(g.members) > 1)
+        for role in self.roles:
+            counts[f"role_{role.value}"] += 1
+        for found in self.findings:
+            for f in found:
+                counts[f"finding_{f.value}"] += 1
+        return dict(counts)
+
+    def explain(self, group: Group) -> str:
+        """Why these accounts are one group (or why they wait for review), in plain words."""
+        label = {i: f"{self.records[i].portal}/{self.records[i].user_id}" for i in group.members}
+        lines = [
+            f"group {group.group_id}: {len(group.members)} account(s)"
+            + (", waiting for review" if group.review else "")
+        ]
+        if group.npwp:
+            lines.append(f"  same canonical NPWP {npwp.format_display(group.npwp)}")
+        if group.regency:
+            regency = regions.regency_by_code(group.regency)
+            lines.append(f"  same regency {regency.name if regency else '?'} ({group.regency})")
+        for i in group.members:
+            r = self.records[i]
+            lines.append(
+                f"  {self.roles[i].value:6} {label[i]}: {r.packages} package(s), registered "
+                f"{r.registered_at or 'unknown'}; address '{r.address}'"
+            )
+        if group.single is not None and len(group.members) > 1:
+            lines.append(
+                f"  {label[group.single]} is the User ID Tunggal: most packages, then earliest "
+                "registration, then portal code, then user ID"
+            )
+        for ev in group.evidence:
+            other = (
+                f"{self.records[ev.b].portal}/{self.records[ev.b].user_id}"
+                if ev.b not in label
+                else label[ev.b]
+            )
+            lines.append(
+                f"  {label.get(ev.a, ev.a)} vs {other}: {ev.verdict.value}: " + "; ".join(ev.reasons)
+            )
+        lines.extend(f"  {note}" for note in group.notes)
+        return "\n".join(lines)
+
+
+@lru_cache(maxsize=8192)
+def _postal_codes(regency_code: str) -> frozenset[str]:
+    regency = regions.regency_by_code(regency_code)
+    return frozenset(regency.postal_codes) if regency else frozenset()
+
+
+class _UnionFind:
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, x: int) -> int:
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+@dataclass(slots=True)
+class _Cluster:
+    """Accounts of one block decided together, before group ids are given."""
+
+    members: list[int]
+    review: bool = False
+    evidence: list[Evidence] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _cluster_block(members: list[int], parsed: Sequence[ParsedAddress | None]) -> list[_Cluster]:
+    """Split one (NPWP, regency) block into groups of accounts at the same place."""
+    forms: dict[str, list[int]] = {}
+    for i in members:
+        forms.setdefault(render(parsed[i]), []).append(i)  # type: ignore[arg-type]
+    reps = list(forms.values())
+    k = len(reps)
+    if k == 1:
+        return [_Cluster(members)]
+    if k > MAX_DISTINCT_ADDRESSES:
+        note = f"{k} distinct addresses for one NPWP in one regency: too many to compare, review by hand"
+        return [_Cluster(rep, review=True, notes=[note]) for rep in reps]
+    uf = _UnionFind(k)
+    verdicts: dict[tuple[int, int], Comparison] = {}
+    for x in range(k):
+        px = parsed[reps[x][0]]
+        for y in range(x + 1, k):
+            outcome = compare(px, parsed[reps[y][0]])  # type: ignore[arg-type]
+            verdicts[x, y] = outcome
+            if outcome.verdict is Verdict.SAME:
+                uf.union(x, y)
+    components: dict[int, list[int]] = defaultdict(list)
+    for x in range(k):
+        components[uf.find(x)].append(x)
+
+    def verdict(x: int, y: int) -> Comparison:
+        return verdicts[min(x, y), max(x, y)]
+
+    def evidence(x: int, y: int) -> Evidence:
+        outcome = verdict(x, y)
+        return Evidence(reps[x][0], reps[y][0], outcome.verdict, outcome.reasons)
+
+    clusters: list[_Cluster] = []
+    uncertain_forms: set[int] = set()
+    for (x, y), outcome in verdicts.items():
+        if outcome.verdict is Verdict.UNCERTAIN:
+            uncertain_forms.update((x, y))
+    for forms_in in components.values():
+        pairs = [(x, y) for i, x in enumerate(forms_in) for y in forms_in[i + 1 :]]
+        conflicts = [evidence(x, y) for x, y in pairs if verdict(x, y).verdict is not Verdict.SAME]
+        if conflicts and _spelled_around_centre(forms_in, pairs, verdict):
+            # Two typos of one name are two letters apart while each is one letter from a third
+            # writing that agrees with all of them on every number: one place, written three ways.
+            conflicts = []
+        if conflicts:
+            # Same-place links chain A to C through B while A and C themselves are not the same place:
+            # the chain cannot be trusted, so each writing waits for review on its own.
+            for x in forms_in:
+                clusters.append(
+                    _Cluster(
+                        reps[x],
+                        review=True,
+                        evidence=[e for e in conflicts if e.a == reps[x][0] or e.b == reps[x][0]],
+                    )
+                )
+            continue
+        links = [evidence(x, y) for i, x in enumerate(forms_in) for y in forms_in[i + 1 :]]
+        doubts = [
+            evidence(x, y)
+            for x in forms_in
+            for y in range(k)
+            if y not in forms_in and verdict(x, y).verdict is Verdict.UNCERTAIN
+        ]
+        members_in = [i for x in forms_in for i in reps[x]]
+        review = any(x in uncertain_forms for x in forms_in)
+        clusters.append(_Cluster(members_in, review=review, evidence=links + doubts))
+    return clusters
+
+
+def _spelled_around_centre(
+    forms: list[int], pairs: list[tuple[int, int]], verdict: Callable[[int, int], Comparison]
+) -> bool:
+    """True when every conflict in a chained component is a spelling difference and one writing is the
+    same place as every other writing."""
+    if any(verdict(x, y).verdict is not Verdict.SAME and not verdict(x, y).spelling_only for x, y in pairs):
+        return False
+    return any(all(verdict(c, o).verdict is Verdict.SAME for o in forms if o != c) for c in forms)
+
+
+def _group_id(anchor: AccountRecord, taken: set[str]) -> str:
+    """A stable id derived from the group's first account (portal and user ID), unique in this run."""
+    digest = hashlib.blake2b(
+        f"{anchor.portal}\x1f{user_id_key(anchor.user_id)}".encode(), digest_size=16
+    ).hexdigest()
+    size = 12
+    while f"G{digest[:size]}" in taken:
+        size += 2
+    gid = f"G{digest[:size]}"
+    taken.add(gid)
+    return gid
+
+
+def _elect_key(record: AccountRecord) -> tuple[int, str, str, str]:
+    # Most packages first; ties: earliest registration (unknown last), then portal code, then user ID A→Z.
+    return (-record.packages, record.registered_at or "\uffff", record.portal, user_id_key(record.user_id))
+
+
+def elect_single(records: Sequence[AccountRecord], members: Sequence[int]) -> int:
+    """The member that becomes the group's User ID Tunggal."""
+    return min(members, key=lambda i: _elect_key(records[i]))
+
+
+def aggregate(
+    records: Sequence[AccountRecord], progress: Callable[[int], None] | None = None
+) -> AggregationResult:
+    """Group the accounts, elect each group's single, and list every account's findings."""
+    n = len(records)
+    findings: list[list[Finding]] = [[] for _ in range(n)]
+    notes: list[list[str]] = [[] for _ in range(n)]
+    parsed: list[ParsedAddress | None] = [None] * n
+    canonical: list[str | None] = [None] * n
+    blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
+    check_npwp = lru_cache(maxsize=65536)(npwp.check)
+
+    for i, r in enumerate(records):
+        checked = check_npwp(r.npwp)
+        canonical[i] = checked.canonical
+        if not checked.valid:
+            findings[i].append(Finding.NPWP_INVALID)
+            notes[i].append(f"NPWP '{r.npwp}': {npwp.DESCRIPTIONS[checked.problem]}")  # type: ignore[index]
+        region = regions.resolve(r.province, r.regency)
+        if not region.ok:
+            findings[i].append(Finding.REGION_INVALID)
+            notes[i].append(region.describe())
+        address = parse(r.address)
+        if address.is_empty:
+            findings[i].append(Finding.ADDRESS_MISSING)
+            notes[i].append(f"address '{r.address}' names no street, place or number")
+        elif region.ok:
+            postal = r.postal_code or address.postal_code
+            codes = _postal_codes(region.regency.code)  # type: ignore[union-attr]
+            if postal and codes and postal not in codes:
+                findings[i].append(Finding.POSTAL_CODE_MISMATCH)
+                notes[i].append(f"postal code {postal} is not used in {region.regency.name}")  # type: ignore[union-attr]
+        if findings[i] and any(f in REVIEW_FINDINGS for f in findings[i]):
+            continue
+        parsed[i] = address
+        blocks[checked.canonical, region.regency.code].append(i)  # type: ignore[index,union-attr]
+        if progress and i % 10000 == 9999:
+            progress(10000)
+
+    clusters: list[tuple[_Cluster, str | None, str | None]] = []
+    for i in range(n):
+        if parsed[i] is None:
+            clusters.append((_Cluster([i], review=True, notes=notes[i]), canonical[i], None))
+    for (block_npwp, regency), members in blocks.items():
+        for cluster in _cluster_block(members, parsed):
+            for i in cluster.members:
+                cluster.notes.extend(notes[i])
+            clusters.append((cluster, block_npwp, regency))
+    if progress:
+        progress(n % 10000)
+
+    # Stable ids and a stable order: by each group's first account.
+    for cluster, _, _ in clusters:
+        cluster.members.sort(key=lambda i: records[i].key)
+    clusters.sort(key=lambda c: records[c[0].members[0]].key)
+    taken: set[str] = set()
+    groups: list[Group] = []
+    group_of = [0] * n
+    roles = [Role.REVIEW] * n
+    for gi, (cluster, block_npwp, regency) in enumerate(clusters):
+        group = Group(
+            _group_id(records[cluster.members[0]], taken),
+            cluster.members,
+            block_npwp,
+            regency,
+            review=cluster.review,
+            evidence=cluster.evidence,
+            notes=cluster.notes,
+        )
+        for i in cluster.members:
+            group_of[i] = gi
+            if (
+                cluster.review
+                and Finding.ADDRESS_UNCERTAIN not in findings[i]
+                and not any(f in REVIEW_FINDINGS for f in findings[i])
+            ):
+                findings[i].append(Finding.ADDRESS_UNCERTAIN)
+        if not cluster.review:
+            group.single = elect_single(records, cluster.members)
+            for i in cluster.members:
+                roles[i] = Role.SINGLE if i == group.single else Role.MEMBER
+        groups.append(group)
+
+    _cross_group_findings(records, canonical, groups, group_of, findings)
+    return AggregationResult(
+        records, groups, group_of, roles, [tuple(sorted(set(f), key=list(Finding).index)) for f in findings]
+    )
+
+
+def _cross_group_findings(
+    records: Sequence[AccountRecord],
+    canonical: Sequence[str | None],
+    groups: Sequence[Group],
+    group_of: Sequence[int],
+    findings: list[list[Finding]],
+) -> None:
+    """Findings that look across groups: shared user IDs, NPWPs and emails."""
+    groups_by_user_id: dict[str, set[int]] = defaultdict(set)
+    groups_by_npwp: dict[str, set[int]] = defaultdict(set)
+    npwps_by_email: dict[str, set[str]] = defaultdict(set)
+    for i, r in enumerate(records):
+        groups_by_user_id[user_id_key(r.user_id)].add(group_of[i])
+        if canonical[i]:
+            groups_by_npwp[canonical[i]].add(group_of[i])  # type: ignore[index]
+        email = r.email.strip().casefold()
+        if email:
+            npwps_by_email[email].add(canonical[i] or npwp.compact(r.npwp))
+    for i, r in enumerate(records):
+        if len(groups_by_user_id[user_id_key(r.user_id)]) > 1:
+            findings[i].append(Finding.USER_ID_COLLISION)
+        if canonical[i] and len(groups_by_npwp[canonical[i]]) > 1:  # type: ignore[index]
+            findings[i].append(Finding.BRANCH_SAME_NPWP)
+        email = r.email.strip().casefold()
+        if email and len(npwps_by_email[email]) > 1:
+            findings[i].append(Finding.EMAIL_SHARED)

@@ -1,0 +1,1 @@
+"""The pure core: identity numbers, regions and addresses. No Django here."""

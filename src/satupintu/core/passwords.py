@@ -1,0 +1,34 @@
+"""Stored password hashes as portals export them.
+
+SatuPintu keeps every imported hash so the vendor's existing password keeps working; it is verified at
+the first login and then upgraded to argon2id. Only formats that can be verified are accepted: Django's
+encoded hashes of the algorithms below, and the bare 32-hex MD5 that older SPSE versions store.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Django's encoded form is "<algorithm>$<...>"; these are the algorithms Django can verify.
+DJANGO_ALGORITHMS = ("argon2", "pbkdf2_sha256", "bcrypt_sha256", "scrypt")
+LEGACY_MD5 = "spse_md5"
+
+_MD5 = re.compile(r"[0-9a-fA-F]{32}")
+_DJANGO = {
+    "argon2": re.compile(r"argon2\$argon2(id|i|d)\$v=\d+\$m=\d+,t=\d+,p=\d+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+"),
+    "pbkdf2_sha256": re.compile(r"pbkdf2_sha256\$\d+\$[^$]+\$[A-Za-z0-9+/=]+"),
+    "bcrypt_sha256": re.compile(r"bcrypt_sha256\$\$2[aby]\$\d{2}\$[./A-Za-z0-9]{53}"),
+    "scrypt": re.compile(r"scrypt\$\d+\$[^$]+\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+"),
+}
+
+
+def hash_format(value: str) -> str | None:
+    """The algorithm of a stored hash (a Django algorithm name or ``spse_md5``), or None if unknown."""
+    value = value.strip()
+    if _MD5.fullmatch(value):
+        return LEGACY_MD5
+    algorithm = value.split("$", 1)[0]
+    pattern = _DJANGO.get(algorithm)
+    if pattern and pattern.fullmatch(value):
+        return algorithm
+    return None
