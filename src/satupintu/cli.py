@@ -1,0 +1,251 @@
+"""The ``satupintu`` command."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+app = typer.Typer(help="SatuPintu: one door to every aggregated e-procurement portal.", no_args_is_help=True)
+portals_app = typer.Typer(help="The registry of portals (LPSE).", no_args_is_help=True)
+app.add_typer(portals_app, name="portals")
+console = Console()
+err = Console(stderr=True)
+# Below this many rows a progress bar is only noise.
+PROGRESS_FROM = 50_000
+
+
+def _django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "satupintu.hub.settings")
+    import django
+
+    django.setup()
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    err.print(f"[red]error:[/red] {message}")
+    return typer.Exit(code)
+
+
+def _count_lines(path: Path) -> int:
+    with path.open("rb") as f:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
+
+
+@contextlib.contextmanager
+def _progress(total: int, description: str) -> Iterator[Callable[[int], None] | None]:
+    """A progress bar for long work; None (no bar) for small inputs."""
+    if total < PROGRESS_FROM:
+        yield None
+        return
+    columns = (TextColumn(description), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True) as progress:
+        task = progress.add_task(description, total=total)
+        yield lambda n: progress.advance(task, n)
+
+
+@app.command()
+def migrate() -> None:
+    """Create or update the hub's database tables (run once after install and after upgrades)."""
+    _django()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    console.print("database ready")
+
+
+@portals_app.command("list")
+def portals_list() -> None:
+    """List the registered portals."""
+    _django()
+    from satupintu.hub.portals.models import Portal
+
+    table = Table("code", "name", "address", "aggregation", "since")
+    for p in Portal.objects.order_by("-aggregation_active", "code"):
+        table.add_row(
+            p.code,
+            p.name,
+            p.url,
+            "aktif" if p.aggregation_active else "non-aktif",
+            p.implemented_on.isoformat() if p.implemented_on else "",
+        )
+    console.print(table)
+
+
+@portals_app.command("add")
+def portals_add(
+    code: str = typer.Argument(..., help="Short code, e.g. kotabogor"),
+    name: str = typer.Option(..., help="Name, e.g. 'LPSE Kota Bogor'"),
+    url: str = typer.Option(..., help="Address of the portal"),
+    implemented_on: str = typer.Option("", help="Date aggregation started (YYYY-MM-DD)"),
+    aggregated: bool = typer.Option(False, "--aggregated/--not-aggregated", help="Aggregation active"),
+) -> None:
+    """Register a portal."""
+    _django()
+    from satupintu.hub.portals.services import ValidationError, add_portal
+
+    date = None
+    if implemented_on:
+        try:
+            date = dt.date.fromisoformat(implemented_on)
+        except ValueError:
+            raise _fail(f"--implemented-on '{implemented_on}' is not a date: use YYYY-MM-DD") from None
+    try:
+        portal = add_portal(code, name, url, implemented_on=date, aggregation_active=aggregated)
+    except ValidationError as exc:
+        problems = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items())
+        raise _fail(problems) from None
+    console.print(f"added {portal.code} ({portal.name})")
+
+
+@app.command("import")
+def import_(
+    file: Path = typer.Argument(..., help="The portal's SPSE vendor export (UTF-8 CSV)"),
+    portal: str = typer.Option(..., help="Code of the portal the export comes from"),
+    report: Path | None = typer.Option(None, help="Write rejected rows (line, field, reason) to this CSV"),
+) -> None:
+    """Import a portal's vendor accounts. Re-importing the same file changes nothing."""
+    from satupintu.aggregation.io import CsvFormatError, write_rejections
+
+    if not file.is_file():
+        raise _fail(f"no such file: {file}")
+    _django()
+    from satupintu.hub.vendors.services import UnknownPortal, import_accounts
+
+    try:
+        with _progress(_count_lines(file), f"import {file.name}") as advance:
+            summary = import_accounts(portal, file, progress=advance)
+    except UnknownPortal:
+        raise _fail(f"unknown portal '{portal}': see 'satupintu portals list'") from None
+    except CsvFormatError as exc:
+        raise _fail(f"{file}: {exc}") from None
+    for r in summary.rejections[:20]:
+        err.print(f"line {r.line}: {r.field}: {r.reason}")
+    if summary.rejected > 20:
+        err.print(
+            f"... and {summary.rejected - 20} more rejected rows" + ("" if report else " (see --report)")
+        )
+    if report:
+        with report.open("w", newline="", encoding="utf-8") as f:
+            write_rejections(f, summary.rejections)
+    console.print(
+        f"{summary.portal}: {summary.rows} rows read: {summary.created} new, {summary.updated} changed, "
+        f"{summary.unchanged} unchanged, {summary.rejected} rejected"
+    )
+
+
+@app.command()
+def aggregate(
+    input: Path | None = typer.Option(
+        None, "--input", help="Accounts CSV; without it, every imported account"
+    ),
+    output: Path | None = typer.Option(None, help="GROUPS.csv to write (with --input)"),
+    explain: bool = typer.Option(False, help="Print why each group of two or more, or in review, was formed"),
+) -> None:
+    """Find which accounts are the same company or branch, elect each group's User ID Tunggal."""
+    if input is None:
+        _aggregate_database(explain)
+        return
+    if output is None:
+        raise _fail("--output is required with --input")
+    from satupintu.aggregation.engine import aggregate as run
+    from satupintu.aggregation.io import CsvFormatError, Rejection, open_export, read_accounts, write_groups
+
+    if not input.is_file():
+        raise _fail(f"no such file: {input}")
+    records, rejections = [], []
+    total = _count_lines(input)
+    try:
+        with open_export(input) as stream, _progress(total, "read") as advance:
+            for item in read_accounts(stream):
+                (rejections if isinstance(item, Rejection) else records).append(item)
+                if advance and len(records) % 10000 == 0:
+                    advance(10000)
+    except CsvFormatError as exc:
+        raise _fail(f"{input}: {exc}") from None
+    with _progress(len(records), "aggregate") as advance:
+        result = run(records, progress=advance)
+    with output.open("w", newline="", encoding="utf-8") as f:
+        write_groups(f, result.rows())
+    for r in rejections[:20]:
+        err.print(f"line {r.line}: {r.field}: {r.reason}")
+    if explain:
+        _print_explanations(result)
+    _print_summary(result.summary(), extra={"rejected rows": len(rejections)})
+
+
+def _aggregate_database(explain: bool) -> None:
+    _django()
+    from satupintu.hub.groups.models import ActivationGroup
+    from satupintu.hub.groups.services import aggregate_all
+    from satupintu.hub.vendors.models import PortalAccount
+
+    with _progress(PortalAccount.objects.count(), "aggregate") as advance:
+        summary = aggregate_all(progress=advance)
+    if explain:
+        for group in ActivationGroup.objects.filter(size__gt=1) | ActivationGroup.objects.filter(review=True):
+            console.print(group.explanation, highlight=False, markup=False)
+    _print_summary(summary)
+
+
+def _print_explanations(result) -> None:
+    for group in result.groups:
+        if len(group.members) > 1 or group.review:
+            console.print(result.explain(group), highlight=False, markup=False)
+
+
+def _print_summary(summary: dict[str, int], extra: dict[str, int] | None = None) -> None:
+    table = Table("", "count", title="aggregation")
+    for key, value in {**summary, **(extra or {})}.items():
+        table.add_row(key, str(value))
+    console.print(table)
+
+
+@app.command()
+def synth(
+    accounts: int = typer.Option(..., min=1, help="How many accounts"),
+    seed: int = typer.Option(1, help="Random seed: the same seed gives the same file"),
+    out: Path = typer.Option(..., help="Accounts CSV to write"),
+    truth: Path | None = typer.Option(None, help="Truth CSV to write (entity of each account)"),
+) -> None:
+    """Write synthetic portal exports with known truth."""
+    from satupintu.aggregation import synth as generator
+
+    with _progress(accounts, "synth") as advance:
+        written = generator.write(accounts, seed, out, truth, progress=advance)
+    console.print(f"wrote {written} accounts to {out}" + (f" and the truth to {truth}" if truth else ""))
+
+
+@app.command()
+def demo(
+    accounts: int = typer.Option(3000, help="Synthetic accounts to import besides the showcase ones"),
+    port: int = typer.Option(8000, help="Port of the hub"),
+) -> None:
+    """Set up a demo hub (registry, imported synthetic data, aggregation) and run it until Ctrl-C."""
+    _django()
+    from satupintu.hub.demo import prepare, serve
+
+    logins = prepare(accounts, console)
+    console.print(f"\n[bold]SatuPintu hub[/bold]: http://127.0.0.1:{port}/admin/")
+    table = Table("user", "password", "what it shows", title="demo logins")
+    for user, password, purpose in logins:
+        table.add_row(user, password, purpose)
+    console.print(table)
+    console.print("Ctrl-C stops the demo.")
+    serve(port)
+
+
+def main() -> None:  # pragma: no cover - entry point
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)

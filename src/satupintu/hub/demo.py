@@ -1,0 +1,206 @@
+"""The demo hub: the registry, imported exports (showcase cases plus synthetic data), aggregation, and
+two staff logins."""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from pathlib import Path
+
+from rich.console import Console
+
+from satupintu import config
+from satupintu.aggregation.io import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+
+# Each line shows one case of the aggregation rules; the synthetic data adds thousands of ordinary ones.
+SHOWCASE = (
+    # The FAQ's example: CAHAYA at LKPP and PT_CAHAYA at another portal, one NPWP, one address.
+    (
+        "lkpp",
+        "CAHAYA",
+        "01.312.166.0-091.000",
+        "PT Cahaya",
+        "Jl. Jend. Sudirman No. 5 RT 03/RW 05, Kel. Karet",
+        "DKI Jakarta",
+        "Kota Adm. Jakarta Selatan",
+        "12920",
+        "info@cahaya.co.id",
+        "12",
+        "2010-09-20",
+    ),
+    (
+        "jakarta",
+        "PT_CAHAYA",
+        "0013121660091000",
+        "PT. CAHAYA",
+        "JALAN SUDIRMAN NOMOR 05 RT.003 RW.005",
+        "DKI Jakarta",
+        "Jakarta Selatan",
+        "12920",
+        "info@cahaya.co.id",
+        "3",
+        "2011-03-02",
+    ),
+    # One NPWP, two branches on one street: different places, so two groups (case 2a).
+    (
+        "depkes",
+        "SINAR_BGR",
+        "02.417.654.3-404.000",
+        "CV Sinar Abadi",
+        "Jl. Pajajaran No. 12",
+        "Jawa Barat",
+        "Kota Bogor",
+        "16143",
+        "sinar@abadi.id",
+        "4",
+        "2012-01-10",
+    ),
+    (
+        "kemdiknas",
+        "SINAR_BGR2",
+        "02.417.654.3-404.000",
+        "CV Sinar Abadi Cabang",
+        "Jl. Pajajaran No. 21",
+        "Jawa Barat",
+        "Kota Bogor",
+        "16143",
+        "sinar@abadi.id",
+        "1",
+        "2013-05-10",
+    ),
+    # One user ID held by two different vendors (case 1): both must change it.
+    (
+        "lkpp",
+        "MAJU",
+        "03.555.120.8-011.000",
+        "PT Maju Jaya",
+        "Jl. Diponegoro No. 7",
+        "Jawa Tengah",
+        "Kota Semarang",
+        "50241",
+        "maju@jaya.co.id",
+        "2",
+        "2014-02-02",
+    ),
+    (
+        "kemenperin",
+        "maju",
+        "04.777.300.9-222.000",
+        "CV Maju Bersama",
+        "Jl. Merdeka No. 3",
+        "Jawa Timur",
+        "Kota Malang",
+        "65119",
+        "cv@maju.id",
+        "0",
+        "2015-07-07",
+    ),
+    # The FAQ's "Oops": an empty province is a finding for review, not an error page.
+    (
+        "pontianak",
+        "KARYA_PTK",
+        "05.123.456.6-701.000",
+        "PT Karya Khatulistiwa",
+        "Jl. Gajah Mada No. 40",
+        "",
+        "Kota Pontianak",
+        "78121",
+        "karya@ptk.id",
+        "1",
+        "2016-08-08",
+    ),
+)
+SHOWCASE_COLUMNS = (
+    "portal",
+    "user_id",
+    "npwp",
+    "name",
+    "address",
+    "province",
+    "regency",
+    "postal_code",
+    "email",
+    "packages",
+    "registered_at",
+)
+DEMO_LOGINS = (
+    ("admin", "Admin#Demo2026", "superuser: everything, including adding portals"),
+    (
+        "direktorat",
+        "Direktorat#Demo2026",
+        "Directorate staff: browse portals, accounts, groups, findings (read only)",
+    ),
+)
+
+
+def _exports(accounts: int, folder: Path) -> dict[str, Path]:
+    """Write one export per portal: the showcase rows and the synthetic ones."""
+    from satupintu.aggregation import synth
+
+    folder.mkdir(parents=True, exist_ok=True)
+    all_rows = folder / "all.csv"
+    synth.write(accounts, 2026, all_rows)
+    by_portal: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for row in SHOWCASE:
+        by_portal[row[0]].append(dict(zip(SHOWCASE_COLUMNS, row, strict=True)))
+    with all_rows.open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            by_portal[row["portal"]].append(row)
+    columns = (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)
+    paths = {}
+    for portal, rows in by_portal.items():
+        path = folder / f"{portal}.csv"
+        with path.open("w", encoding="utf-8", newline="") as f:
+            writer = csv.DictWriter(f, columns, restval="", lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+        paths[portal] = path
+    return paths
+
+
+def _staff() -> None:
+    from django.contrib.auth.models import Group, Permission, User
+
+    viewers, _ = Group.objects.get_or_create(name="Direktorat")
+    viewers.permissions.set(
+        Permission.objects.filter(
+            codename__startswith="view_",
+            content_type__app_label__in=["portals", "vendors", "groups", "audit"],
+        )
+    )
+    for username, password, _purpose in DEMO_LOGINS:
+        user, _ = User.objects.get_or_create(username=username)
+        user.is_staff = True
+        user.is_superuser = username == "admin"
+        user.set_password(password)
+        user.save()
+        if username == "direktorat":
+            user.groups.add(viewers)
+
+
+def prepare(accounts: int, console: Console) -> tuple[tuple[str, str, str], ...]:
+    from django.core.management import call_command
+
+    from satupintu.hub.groups.services import aggregate_all
+    from satupintu.hub.vendors.services import import_accounts
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    for portal, path in sorted(_exports(accounts, config.data_dir() / "demo-exports").items()):
+        summary = import_accounts(portal, path)
+        console.print(
+            f"imported {portal}: {summary.rows} rows, {summary.created} new, {summary.rejected} rejected"
+        )
+    summary = aggregate_all()
+    console.print(
+        f"aggregated {summary['accounts']} accounts into {summary['groups']} groups "
+        f"({summary['groups_of_two_or_more']} with two or more accounts, {summary.get('role_review', 0)} in review)"
+    )
+    _staff()
+    return DEMO_LOGINS
+
+
+def serve(port: int) -> None:
+    from django.core.management import call_command
+
+    call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
