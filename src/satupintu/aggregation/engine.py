@@ -258,6 +258,10 @@ def _spelled_around_centre(
     return any(all(verdict(c, o).verdict is Verdict.SAME for o in forms if o != c) for c in forms)
 
 
+def _needs_review(found: list[Finding] | None) -> bool:
+    return bool(found) and any(f in REVIEW_FINDINGS for f in found)  # type: ignore[union-attr]
+
+
 def _group_id(anchor: AccountRecord, taken: set[str]) -> str:
     """A stable id derived from the group's first account (portal and user ID), unique in this run."""
     digest = hashlib.blake2b(
@@ -286,13 +290,15 @@ def aggregate(
 ) -> AggregationResult:
     """Group the accounts, elect each group's single, and list every account's findings."""
     n = len(records)
-    findings: list[list[Finding]] = [[] for _ in range(n)]
-    notes: list[list[str]] = [[] for _ in range(n)]
-    parsed: list[ParsedAddress | None] = [None] * n
+    # Most accounts have no finding: findings and notes are kept for the few that do.
+    findings: dict[int, list[Finding]] = defaultdict(list)
+    notes: dict[int, list[str]] = defaultdict(list)
     canonical: list[str | None] = [None] * n
+    regency_of: list[str | None] = [None] * n
     blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
     check_npwp = lru_cache(maxsize=65536)(npwp.check)
 
+    # First pass, cheap: NPWP and region decide each account's block.
     for i, r in enumerate(records):
         checked = check_npwp(r.npwp)
         canonical[i] = checked.canonical
@@ -300,35 +306,51 @@ def aggregate(
             findings[i].append(Finding.NPWP_INVALID)
             notes[i].append(f"NPWP '{r.npwp}': {npwp.DESCRIPTIONS[checked.problem]}")  # type: ignore[index]
         region = regions.resolve(r.province, r.regency)
-        if not region.ok:
+        if region.ok:
+            regency_of[i] = region.regency.code  # type: ignore[union-attr]
+        else:
             findings[i].append(Finding.REGION_INVALID)
             notes[i].append(region.describe())
+        if checked.valid and region.ok:
+            blocks[checked.canonical, regency_of[i]].append(i)  # type: ignore[index]
+
+    # Second pass: addresses. A parsed address is kept only where its block has other accounts to
+    # compare with, which keeps a million accounts within memory.
+    in_shared_block = {i for members in blocks.values() if len(members) > 1 for i in members}
+    parsed: dict[int, ParsedAddress] = {}
+    for i, r in enumerate(records):
         address = parse(r.address)
         if address.is_empty:
             findings[i].append(Finding.ADDRESS_MISSING)
             notes[i].append(f"address '{r.address}' names no street, place or number")
-        elif region.ok:
+        elif regency_of[i] is not None:
             postal = r.postal_code or address.postal_code
-            codes = _postal_codes(region.regency.code)  # type: ignore[union-attr]
+            codes = _postal_codes(regency_of[i])  # type: ignore[arg-type]
             if postal and codes and postal not in codes:
                 findings[i].append(Finding.POSTAL_CODE_MISMATCH)
-                notes[i].append(f"postal code {postal} is not used in {region.regency.name}")  # type: ignore[union-attr]
-        if findings[i] and any(f in REVIEW_FINDINGS for f in findings[i]):
-            continue
-        parsed[i] = address
-        blocks[checked.canonical, region.regency.code].append(i)  # type: ignore[index,union-attr]
+                notes[i].append(f"postal code {postal} is not used in regency {regency_of[i]}")
+            if i in in_shared_block:
+                parsed[i] = address
         if progress and i % 10000 == 9999:
             progress(10000)
+    del in_shared_block
 
     clusters: list[tuple[_Cluster, str | None, str | None]] = []
-    for i in range(n):
-        if parsed[i] is None:
-            clusters.append((_Cluster([i], review=True, notes=notes[i]), canonical[i], None))
+    decided: set[int] = set()
     for (block_npwp, regency), members in blocks.items():
-        for cluster in _cluster_block(members, parsed):
-            for i in cluster.members:
-                cluster.notes.extend(notes[i])
+        members = [i for i in members if not _needs_review(findings.get(i))]
+        decided.update(members)
+        block_clusters = [_Cluster(members)] if len(members) == 1 else _cluster_block(members, parsed)
+        for cluster in block_clusters:
+            cluster_notes = [note for i in cluster.members for note in notes.get(i, ())]
+            if cluster_notes:
+                cluster.notes = [*cluster.notes, *cluster_notes]
             clusters.append((cluster, block_npwp, regency))
+    del parsed, blocks
+    for i in range(n):
+        if i not in decided:
+            clusters.append((_Cluster([i], review=True, notes=notes.get(i, [])), canonical[i], None))
+    del decided
     if progress:
         progress(n % 10000)
 
@@ -352,11 +374,7 @@ def aggregate(
         )
         for i in cluster.members:
             group_of[i] = gi
-            if (
-                cluster.review
-                and Finding.ADDRESS_UNCERTAIN not in findings[i]
-                and not any(f in REVIEW_FINDINGS for f in findings[i])
-            ):
+            if cluster.review and not _needs_review(findings.get(i)):
                 findings[i].append(Finding.ADDRESS_UNCERTAIN)
         if not cluster.review:
             group.single = elect_single(records, cluster.members)
@@ -365,9 +383,11 @@ def aggregate(
         groups.append(group)
 
     _cross_group_findings(records, canonical, groups, group_of, findings)
-    return AggregationResult(
-        records, groups, group_of, roles, [tuple(sorted(set(f), key=list(Finding).index)) for f in findings]
-    )
+    order = {f: k for k, f in enumerate(Finding)}
+    per_account = [
+        tuple(sorted(set(findings[i]), key=order.__getitem__)) if i in findings else () for i in range(n)
+    ]
+    return AggregationResult(records, groups, group_of, roles, per_account)
 
 
 def _cross_group_findings(
@@ -375,7 +395,7 @@ def _cross_group_findings(
     canonical: Sequence[str | None],
     groups: Sequence[Group],
     group_of: Sequence[int],
-    findings: list[list[Finding]],
+    findings: dict[int, list[Finding]],
 ) -> None:
     """Findings that look across groups: shared user IDs, NPWPs and emails."""
     groups_by_user_id: dict[str, set[int]] = defaultdict(set)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -177,20 +178,21 @@ def read_accounts(stream: TextIO, *, portal_code: str | None = None) -> Iterator
 def _record(values: dict[str, str], line: int) -> AccountRecord:
     get = values.get
     packages = values["packages"].strip()
+    # Columns with few distinct values are interned: a million accounts share a few thousand strings.
     return AccountRecord(
-        portal=values["portal"].strip(),
+        portal=sys.intern(values["portal"].strip()),
         user_id=values["user_id"].strip(),
         npwp=values["npwp"].strip(),
         name=values["name"].strip(),
         address=values["address"].strip(),
-        province=values["province"].strip(),
-        regency=values["regency"].strip(),
-        postal_code=values["postal_code"].strip(),
+        province=sys.intern(values["province"].strip()),
+        regency=sys.intern(values["regency"].strip()),
+        postal_code=sys.intern(values["postal_code"].strip()),
         email=values["email"].strip(),
         phone=values["phone"].strip(),
         packages=int(packages) if packages else 0,
         registered_at=parse_registered_at(values["registered_at"]) or "",
-        status=(get("status") or "").strip().lower(),
+        status=sys.intern((get("status") or "").strip().lower()),
         password_hash=(get("password_hash") or "").strip(),
         line=line,
     )
