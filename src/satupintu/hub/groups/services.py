@@ -40,40 +40,10 @@ def load_records() -> tuple[list[AccountRecord], list[int]]:
     records: list[AccountRecord] = []
     pks: list[int] = []
     rows = PortalAccount.objects.order_by("pk").values_list("pk", *_FIELDS)
-    for (
-        pk,
-        portal,
-        user_id,
-        npwp,
-        name,
-        address,
-        province,
-        regency,
-        postal,
-        email,
-        phone,
-        packages,
-        at,
-        status,
-    ) in rows.iterator(chunk_size=BATCH):
+    # The fields are listed in AccountRecord's order, so each row's values fill a record positionally.
+    for pk, *values in rows.iterator(chunk_size=BATCH):
         pks.append(pk)
-        records.append(
-            AccountRecord(
-                portal,
-                user_id,
-                npwp,
-                name,
-                address,
-                province,
-                regency,
-                postal,
-                email,
-                phone,
-                packages,
-                at,
-                status,
-            )
-        )
+        records.append(AccountRecord(*values))
     return records, pks
 
 
