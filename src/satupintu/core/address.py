@@ -178,6 +178,14 @@ _ARABIC_TO_ROMAN = {v: k for k, v in _ROMAN.items()}
 # frequent in modern names (Bonjol, Panjaitan) and a typo next to them would then read as two letters off.
 _OLD_SPELLING = (("oe", "u"), ("dj", "j"), ("tj", "c"))
 
+# The words that introduce a number (No., Km, RT, Blok, Kav., Lt., Kode Pos...). Left over in a name
+# (a marker whose number could not be read) they carry nothing, and kept there they would be read as
+# the marker when the canonical writing is parsed again: they are dropped from names, like titles.
+_NUMBER_MARKERS = frozenset(
+    {"no", "nomor", "nomer", "nmr", "km", "rt", "rw", "kode", "kodepos", "kd", "blok", "blk", "block"}
+    | {"kav", "kavling", "kapling", "kv", "lt", "lantai", "lnt", "unit", "suite", "ruang"}
+)
+
 _RT_RW_PAIR = re.compile(
     r"(?<![a-z])rt\s*[.:]?\s*0*(\d{1,3})\s*[/,\-]?\s*(?:rw|/)\s*[.:]?\s*0*(\d{1,3})(?!\d)"
     r"|(?<![a-z])rt\s*/\s*rw\s*[.:]?\s*0*(\d{1,3})\s*[/\-]\s*0*(\d{1,3})(?!\d)"
@@ -295,7 +303,7 @@ def _fold(text: str) -> str:
 def _word(token: str) -> tuple[str, str] | None:
     """A name word in its canonical spelling and as written (a typo next to a doubled letter or an old
     spelling is one letter off only there), or None when it carries no meaning (a title)."""
-    if token in _TITLES:
+    if token in _TITLES or token in _NUMBER_MARKERS:
         return None
     token = _NAME_VARIANTS.get(token, token)
     if token in _ROMAN:
@@ -312,6 +320,8 @@ def _word(token: str) -> tuple[str, str] | None:
         for old, new in _OLD_SPELLING:
             if old in token:
                 token, changed = _DOUBLED.sub(r"\1", token.replace(old, new)), True
+    if token in _ROMAN:
+        return plain, plain  # a numeral beyond the table is not a doubled letter: Batin XXIV is not XIV
     return token, plain
 
 
@@ -349,6 +359,22 @@ def _take_km(text: str) -> tuple[str | None, str]:
 
 def parse(text: str | None) -> ParsedAddress:
     """Parse one free-text Indonesian address."""
+    parsed = _parse_once(text)
+    # The canonical writing must parse back to the same parts. In odd writings it does not at first
+    # ("Km-5 X" keeps "km 5" inside a name, which the rendered "km 5" no longer does): parse the
+    # rendering again until it is stable.
+    for _ in range(_REPARSE_LIMIT):
+        again = _parse_once(render(parsed))
+        if again == parsed:
+            break
+        parsed = again
+    return parsed
+
+
+_REPARSE_LIMIT = 8
+
+
+def _parse_once(text: str | None) -> ParsedAddress:
     s = _INITIALS.sub(lambda m: m.group(0).replace(".", "").replace(" ", "") + " ", _fold(text or ""))
     rt = rw = None
     match = _RT_RW_PAIR.search(s)

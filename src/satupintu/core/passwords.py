@@ -18,7 +18,8 @@ _DJANGO = {
     "argon2": re.compile(r"argon2\$argon2(id|i|d)\$v=\d+\$m=\d+,t=\d+,p=\d+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+"),
     "pbkdf2_sha256": re.compile(r"pbkdf2_sha256\$\d+\$[^$]+\$[A-Za-z0-9+/=]+"),
     "bcrypt_sha256": re.compile(r"bcrypt_sha256\$\$2[aby]\$\d{2}\$[./A-Za-z0-9]{53}"),
-    "scrypt": re.compile(r"scrypt\$\d+\$[^$]+\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+"),
+    # scrypt$<work factor n>$<salt>$<block size r>$<parallelism p>$<hash>, as Django encodes it.
+    "scrypt": re.compile(r"scrypt\$\d+\$[^$]+\$\d+\$\d+\$[A-Za-z0-9+/=]+"),
 }
 
 
