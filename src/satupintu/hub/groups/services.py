@@ -6,6 +6,7 @@ twice on the same accounts writes nothing the second time.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
 from django.db import transaction
@@ -18,21 +19,14 @@ from satupintu.hub.groups.models import ActivationGroup, AggregationRun, Members
 from satupintu.hub.vendors.models import PortalAccount
 
 BATCH = 5000
-_FIELDS = (
-    "portal__code",
-    "user_id",
-    "npwp",
-    "name",
-    "address",
-    "province",
-    "regency",
-    "postal_code",
-    "email",
-    "phone",
-    "packages",
-    "registered_at",
-    "status",
+# The record's fields up to `status` are the account's exported columns, read in the record's own order
+# (the password hash is not needed to aggregate); the portal is read through its code.
+_RECORD_FIELDS = [f.name for f in dataclasses.fields(AccountRecord)]
+_FIELDS = tuple(
+    "portal__code" if name == "portal" else name
+    for name in _RECORD_FIELDS[: _RECORD_FIELDS.index("status") + 1]
 )
+_GROUP_FIELDS = ["npwp_canonical", "regency_code", "size", "review", "findings", "explanation"]
 
 
 def load_records() -> tuple[list[AccountRecord], list[int]]:
@@ -40,7 +34,6 @@ def load_records() -> tuple[list[AccountRecord], list[int]]:
     records: list[AccountRecord] = []
     pks: list[int] = []
     rows = PortalAccount.objects.order_by("pk").values_list("pk", *_FIELDS)
-    # The fields are listed in AccountRecord's order, so each row's values fill a record positionally.
     for pk, *values in rows.iterator(chunk_size=BATCH):
         pks.append(pk)
         records.append(AccountRecord(*values))
@@ -91,9 +84,7 @@ def _store(result: AggregationResult, pks: list[int]) -> dict[str, int]:
             for k, v in values.items():
                 setattr(group, k, v)
             changed_groups.append(group)
-    ActivationGroup.objects.bulk_update(
-        changed_groups, list(next(iter(wanted.values()), {})), batch_size=1000
-    )
+    ActivationGroup.objects.bulk_update(changed_groups, _GROUP_FIELDS, batch_size=1000)
     group_pk = dict(ActivationGroup.objects.values_list("group_id", "pk"))
 
     current = {m.account_id: m for m in Membership.objects.all()}
