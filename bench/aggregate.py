@@ -3,7 +3,8 @@
     python bench/aggregate.py --accounts 1000000
 
 Generates accounts with known truth (not timed), then runs each engine file to file in a child process of
-its own, so that wall time and peak memory (the child's maximum resident set) are each engine's alone.
+its own, so that wall time and peak memory are each engine's alone. Peak memory is the largest sum of
+proportional set sizes over the child and every process it starts (see memory.py), sampled every 50 ms.
 Precision and recall are over the same-group relation: pairs of accounts that share a group against
 pairs that share a true company or branch.
 """
@@ -14,7 +15,6 @@ import argparse
 import csv
 import json
 import platform
-import resource
 import subprocess
 import sys
 import time
@@ -23,25 +23,22 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+from memory import PeakMemory  # noqa: E402
 from metrics import pair_metrics  # noqa: E402
 
 
-def _peak_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def child_engine(accounts: Path, out: Path) -> dict:
-    """Our engine, file to file, as ``satupintu aggregate --input --output`` runs it."""
-    from satupintu.aggregation.engine import aggregate
-    from satupintu.aggregation.io import Rejection, open_export, read_accounts, write_groups
+    """Our engine, file to file, as ``satupintu aggregate --input --output`` runs it (one process per
+    core)."""
+    from satupintu.aggregation.files import aggregate_file
 
     start = time.perf_counter()
-    with open_export(accounts) as stream:
-        records = [r for r in read_accounts(stream) if not isinstance(r, Rejection)]
-    result = aggregate(records)
-    with out.open("w", newline="", encoding="utf-8") as f:
-        write_groups(f, result.rows())
-    return {"seconds": time.perf_counter() - start, "peak_mib": _peak_mib(), "accounts": len(records)}
+    outcome = aggregate_file(accounts, out)
+    return {
+        "seconds": time.perf_counter() - start,
+        "accounts": outcome.summary["accounts"],
+        "processes": outcome.shards,
+    }
 
 
 def child_splink(accounts: Path, out: Path, threshold: float, threads: int) -> dict:
@@ -54,16 +51,25 @@ def child_splink(accounts: Path, out: Path, threshold: float, threads: int) -> d
         writer.writerow(("portal", "user_id", "group_id"))
         for (portal, user_id), cluster in clusters.items():
             writer.writerow((portal, user_id, cluster))
-    return {"seconds": time.perf_counter() - start, "peak_mib": _peak_mib(), "accounts": len(clusters)}
+    return {"seconds": time.perf_counter() - start, "accounts": len(clusters), "processes": 1}
 
 
 def _run_child(args: list[str]) -> dict:
-    done = subprocess.run(
-        [sys.executable, __file__, "--child", *args], capture_output=True, text=True, check=False
-    )
-    if done.returncode != 0:
-        raise SystemExit(f"child {args[0]} failed:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    with (
+        subprocess.Popen(
+            [sys.executable, __file__, "--child", *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        ) as child,
+        PeakMemory(child.pid) as memory,
+    ):
+        stdout, stderr = child.communicate()
+    if child.returncode != 0:
+        raise SystemExit(f"child {args[0]} failed:\n{stderr[-3000:]}")
+    figures = json.loads(stdout.strip().splitlines()[-1])
+    figures["peak_mib"] = memory.peak_mib
+    return figures
 
 
 def _groups(path: Path) -> dict[tuple[str, str], str]:

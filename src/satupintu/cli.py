@@ -150,6 +150,9 @@ def aggregate(
     ),
     output: Path | None = typer.Option(None, help="GROUPS.csv to write (with --input)"),
     explain: bool = typer.Option(False, help="Print why each group of two or more, or in review, was formed"),
+    workers: int | None = typer.Option(
+        None, min=1, help="Processes for --input (default: one per core for large files)"
+    ),
 ) -> None:
     """Find which accounts are the same company or branch, elect each group's User ID Tunggal."""
     if input is None:
@@ -157,30 +160,21 @@ def aggregate(
         return
     if output is None:
         raise _fail("--output is required with --input")
-    from satupintu.aggregation.engine import aggregate as run
-    from satupintu.aggregation.io import CsvFormatError, Rejection, open_export, read_accounts, write_groups
+    from satupintu.aggregation.files import aggregate_file
+    from satupintu.aggregation.io import CsvFormatError
 
     if not input.is_file():
         raise _fail(f"no such file: {input}")
-    records, rejections = [], []
-    total = _count_lines(input)
     try:
-        with open_export(input) as stream, _progress(total, "read") as advance:
-            for item in read_accounts(stream):
-                (rejections if isinstance(item, Rejection) else records).append(item)
-                if advance and len(records) % 10000 == 0:
-                    advance(10000)
+        with _progress(2 * _count_lines(input), "aggregate") as advance:
+            outcome = aggregate_file(input, output, shards=workers, explain=explain, progress=advance)
     except CsvFormatError as exc:
         raise _fail(f"{input}: {exc}") from None
-    with _progress(len(records), "aggregate") as advance:
-        result = run(records, progress=advance)
-    with output.open("w", newline="", encoding="utf-8") as f:
-        write_groups(f, result.rows())
-    for r in rejections[:20]:
+    for r in outcome.rejections[:20]:
         err.print(f"line {r.line}: {r.field}: {r.reason}")
-    if explain:
-        _print_explanations(result)
-    _print_summary(result.summary(), extra={"rejected rows": len(rejections)})
+    for text in outcome.explanations:
+        console.print(text, highlight=False, markup=False)
+    _print_summary(outcome.summary, extra={"rejected rows": len(outcome.rejections)})
 
 
 def _aggregate_database(explain: bool) -> None:
@@ -195,12 +189,6 @@ def _aggregate_database(explain: bool) -> None:
         for group in ActivationGroup.objects.filter(size__gt=1) | ActivationGroup.objects.filter(review=True):
             console.print(group.explanation, highlight=False, markup=False)
     _print_summary(summary)
-
-
-def _print_explanations(result) -> None:
-    for group in result.groups:
-        if len(group.members) > 1 or group.review:
-            console.print(result.explain(group), highlight=False, markup=False)
 
 
 def _print_summary(summary: dict[str, int], extra: dict[str, int] | None = None) -> None:

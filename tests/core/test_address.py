@@ -76,6 +76,10 @@ SAME = [
     ("old-spelling-dj", "Jl. Djuanda No. 5", "Jl. Juanda No. 5"),
     ("old-spelling-tj", "Jl. Tjokroaminoto No. 5", "Jl. Cokroaminoto No. 5"),
     ("title-and-old-spelling", "Jl. Prof. Soepomo No. 5", "Jl. Supomo No. 5"),
+    # One letter off as written, two letters off once a doubled letter or an old spelling is folded.
+    ("typo-swap-over-doubled", "Jl. Pendidikan No. 28", "Jl. Penddiikan No. 28"),
+    ("typo-over-old-spelling", "Jl. Flamboyan No. 28", "Jl. Flamboean No. 28"),
+    ("typo-swap-in-old-spelling", "Jl. Gatot Seobroto No. 157", "Jl. Gatot Soebroto No. 157"),
     ("perumahan-perum", "Perumahan Griya Asri Blok C2 No. 5", "Perum Griya Asri Blok C2 No. 5"),
     ("perumahan-komplek", "Perumahan Griya Asri Blok C2 No. 5", "Komplek Griya Asri Blok C2 No. 5"),
     ("perumahan-kompleks", "Perumahan Griya Asri Blok C2 No. 5", "Kompleks Griya Asri Blok C2 No. 5"),

@@ -17,6 +17,7 @@ merge hands one company's account to another.
 from __future__ import annotations
 
 import enum
+import gc
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
@@ -25,7 +26,7 @@ from functools import lru_cache
 
 from satupintu.aggregation.records import AccountRecord, user_id_key
 from satupintu.core import npwp, regions
-from satupintu.core.address import Comparison, ParsedAddress, Verdict, compare, parse, render
+from satupintu.core.address import Comparison, ParsedAddress, Verdict, compare, parse
 
 
 class Role(enum.StrEnum):
@@ -87,6 +88,8 @@ class AggregationResult:
     group_of: list[int]
     roles: list[Role]
     findings: list[tuple[Finding, ...]]
+    # Each account's canonical NPWP, None where it is not valid.
+    canonical: list[str | None]
 
     def rows(self) -> Iterator[tuple[str, str, str, str, str]]:
         """One GROUPS.csv row per account, in input order."""
@@ -181,9 +184,9 @@ class _Cluster:
 
 def _cluster_block(members: list[int], parsed: Sequence[ParsedAddress | None]) -> list[_Cluster]:
     """Split one (NPWP, regency) block into groups of accounts at the same place."""
-    forms: dict[str, list[int]] = {}
+    forms: dict[ParsedAddress, list[int]] = {}
     for i in members:
-        forms.setdefault(render(parsed[i]), []).append(i)  # type: ignore[arg-type]
+        forms.setdefault(parsed[i], []).append(i)  # type: ignore[index]
     reps = list(forms.values())
     k = len(reps)
     if k == 1:
@@ -262,11 +265,9 @@ def _needs_review(found: list[Finding] | None) -> bool:
     return bool(found) and any(f in REVIEW_FINDINGS for f in found)  # type: ignore[union-attr]
 
 
-def _group_id(anchor: AccountRecord, taken: set[str]) -> str:
+def _group_id(portal: str, user_id_key: str, taken: set[str]) -> str:
     """A stable id derived from the group's first account (portal and user ID), unique in this run."""
-    digest = hashlib.blake2b(
-        f"{anchor.portal}\x1f{user_id_key(anchor.user_id)}".encode(), digest_size=16
-    ).hexdigest()
+    digest = hashlib.blake2b(f"{portal}\x1f{user_id_key}".encode(), digest_size=16).hexdigest()
     size = 12
     while f"G{digest[:size]}" in taken:
         size += 2
@@ -289,6 +290,18 @@ def aggregate(
     records: Sequence[AccountRecord], progress: Callable[[int], None] | None = None
 ) -> AggregationResult:
     """Group the accounts, elect each group's single, and list every account's findings."""
+    # The engine builds millions of small objects and no reference cycles: the cyclic collector's
+    # passes over them would only cost time (a third of the run at a million accounts).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _aggregate(records, progress)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _aggregate(records: Sequence[AccountRecord], progress: Callable[[int], None] | None) -> AggregationResult:
     n = len(records)
     # Most accounts have no finding: findings and notes are kept for the few that do.
     findings: dict[int, list[Finding]] = defaultdict(list)
@@ -319,7 +332,7 @@ def aggregate(
     in_shared_block = {i for members in blocks.values() if len(members) > 1 for i in members}
     parsed: dict[int, ParsedAddress] = {}
     for i, r in enumerate(records):
-        address = parse(r.address)
+        address = parse(r.address, settle=False)
         if address.is_empty:
             findings[i].append(Finding.ADDRESS_MISSING)
             notes[i].append(f"address '{r.address}' names no street, place or number")
@@ -354,17 +367,25 @@ def aggregate(
     if progress:
         progress(n % 10000)
 
-    # Stable ids and a stable order: by each group's first account.
+    # Stable ids and a stable order: by each group's first account, accounts ranked by (portal, user ID).
+    uid = [user_id_key(r.user_id) for r in records]
+    rank = [0] * n
+    # One string per account sorts as (portal, user ID) does, and far faster than tuples: a portal
+    # code holds no NUL (the CSV reader refuses it).
+    ordering = [f"{r.portal}\x00{key}" for r, key in zip(records, uid, strict=True)]
+    for position, i in enumerate(sorted(range(n), key=ordering.__getitem__)):
+        rank[i] = position
+    del ordering
     for cluster, _, _ in clusters:
-        cluster.members.sort(key=lambda i: records[i].key)
-    clusters.sort(key=lambda c: records[c[0].members[0]].key)
+        cluster.members.sort(key=rank.__getitem__)
+    clusters.sort(key=lambda c: rank[c[0].members[0]])
     taken: set[str] = set()
     groups: list[Group] = []
     group_of = [0] * n
     roles = [Role.REVIEW] * n
     for gi, (cluster, block_npwp, regency) in enumerate(clusters):
         group = Group(
-            _group_id(records[cluster.members[0]], taken),
+            _group_id(records[cluster.members[0]].portal, uid[cluster.members[0]], taken),
             cluster.members,
             block_npwp,
             regency,
@@ -382,37 +403,46 @@ def aggregate(
                 roles[i] = Role.SINGLE if i == group.single else Role.MEMBER
         groups.append(group)
 
-    _cross_group_findings(records, canonical, groups, group_of, findings)
+    _cross_group_findings(records, uid, canonical, group_of, findings)
     order = {f: k for k, f in enumerate(Finding)}
     per_account = [
         tuple(sorted(set(findings[i]), key=order.__getitem__)) if i in findings else () for i in range(n)
     ]
-    return AggregationResult(records, groups, group_of, roles, per_account)
+    return AggregationResult(records, groups, group_of, roles, per_account, canonical)
 
 
 def _cross_group_findings(
     records: Sequence[AccountRecord],
+    uid: Sequence[str],
     canonical: Sequence[str | None],
-    groups: Sequence[Group],
     group_of: Sequence[int],
     findings: dict[int, list[Finding]],
 ) -> None:
     """Findings that look across groups: shared user IDs, NPWPs and emails."""
-    groups_by_user_id: dict[str, set[int]] = defaultdict(set)
-    groups_by_npwp: dict[str, set[int]] = defaultdict(set)
-    npwps_by_email: dict[str, set[str]] = defaultdict(set)
-    for i, r in enumerate(records):
-        groups_by_user_id[user_id_key(r.user_id)].add(group_of[i])
-        if canonical[i]:
-            groups_by_npwp[canonical[i]].add(group_of[i])  # type: ignore[index]
-        email = r.email.strip().casefold()
-        if email:
-            npwps_by_email[email].add(canonical[i] or npwp.compact(r.npwp))
-    for i, r in enumerate(records):
-        if len(groups_by_user_id[user_id_key(r.user_id)]) > 1:
-            findings[i].append(Finding.USER_ID_COLLISION)
-        if canonical[i] and len(groups_by_npwp[canonical[i]]) > 1:  # type: ignore[index]
-            findings[i].append(Finding.BRANCH_SAME_NPWP)
-        email = r.email.strip().casefold()
-        if email and len(npwps_by_email[email]) > 1:
-            findings[i].append(Finding.EMAIL_SHARED)
+    for finding, keys, values in (
+        (Finding.USER_ID_COLLISION, uid, group_of),
+        (Finding.BRANCH_SAME_NPWP, canonical, group_of),
+        (Finding.EMAIL_SHARED, [r.email.strip().casefold() for r in records], npwp_keys(records, canonical)),
+    ):
+        for i in shared_by_several(keys, values):
+            findings[i].append(finding)
+
+
+def npwp_keys(records: Sequence[AccountRecord], canonical: Sequence[str | None]) -> list[str]:
+    # An invalid NPWP still tells two vendors apart: its digits stand in for the canonical form.
+    return [c or npwp.compact(r.npwp) for r, c in zip(records, canonical, strict=True)]
+
+
+def shared_by_several(keys: Sequence[str | None], values: Sequence[object]) -> Iterator[int]:
+    """The positions whose (non-empty) key is held with more than one distinct value."""
+    first: dict[str, object] = {}
+    several: set[str] = set()
+    for key, value in zip(keys, values, strict=True):
+        if key:
+            seen = first.setdefault(key, value)
+            if seen != value:
+                several.add(key)
+    if several:
+        for i, key in enumerate(keys):
+            if key in several:
+                yield i

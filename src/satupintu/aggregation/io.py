@@ -11,12 +11,14 @@ import csv
 import datetime as dt
 import re
 import sys
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
 from satupintu.aggregation.records import AccountRecord, user_id_key
+from satupintu.core import npwp
 from satupintu.core.passwords import hash_format
 
 REQUIRED_COLUMNS = (
@@ -78,44 +80,103 @@ def parse_registered_at(value: str) -> str | None:
     return moment.isoformat(timespec="seconds")
 
 
-def _check_row(values: dict[str, str], portal_code: str | None) -> tuple[str, str] | None:
-    """The (field, reason) that makes a row unusable, or None."""
-    portal = values["portal"].strip()
+# Text read with errors="surrogateescape" carries each undecodable byte as a lone surrogate.
+_UNDECODABLE = re.compile("[\udc80-\udcff]")
+# The common writings of a registration time, checked by the C datetime parser directly.
+_ISO_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?")
+
+
+def _registered_at(value: str) -> str | None:
+    """`parse_registered_at`, with a fast path for the plain ISO writing most exports use."""
+    if _ISO_TEXT.fullmatch(value):
+        try:
+            return dt.datetime.fromisoformat(value).isoformat(timespec="seconds")
+        except ValueError:
+            return None
+    return parse_registered_at(value)
+
+
+class _RowError(ValueError):
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(reason)
+        self.field, self.reason = field, reason
+
+
+def _to_record(row: list[str], index: dict[str, int], portal_code: str | None, line: int) -> AccountRecord:
+    """The record of one row, or `_RowError` naming the field that makes it unusable."""
+    portal = row[index["portal"]].strip()
     if not portal:
-        return "portal", "portal code is empty: fill in the code of the portal the account belongs to"
-    if portal_code is not None and portal != portal_code:
-        return "portal", f"row belongs to portal '{portal}', but this import is for portal '{portal_code}'"
-    user_id = values["user_id"].strip()
-    if not user_id:
-        return "user_id", "user ID is empty: every account needs its user ID"
-    if not _USER_ID.fullmatch(user_id):
-        return "user_id", "user ID must be 1 to 100 characters without spaces or control characters"
-    packages = values["packages"].strip()
-    if packages and not (packages.isascii() and packages.isdigit()):
-        return "packages", f"packages must be a whole number of 0 or more, not '{packages}'"
-    if parse_registered_at(values["registered_at"]) is None:
-        return (
-            "registered_at",
-            f"registration time '{values['registered_at']}' is not a date: use YYYY-MM-DD or DD/MM/YYYY",
+        raise _RowError(
+            "portal", "portal code is empty: fill in the code of the portal the account belongs to"
         )
-    status = values.get("status", "").strip().lower()
+    if portal_code is not None and portal != portal_code:
+        raise _RowError(
+            "portal", f"row belongs to portal '{portal}', but this import is for portal '{portal_code}'"
+        )
+    user_id = row[index["user_id"]].strip()
+    if not user_id:
+        raise _RowError("user_id", "user ID is empty: every account needs its user ID")
+    if not _USER_ID.fullmatch(user_id):
+        raise _RowError("user_id", "user ID must be 1 to 100 characters without spaces or control characters")
+    packages = row[index["packages"]].strip()
+    if packages and not (packages.isascii() and packages.isdigit()):
+        raise _RowError("packages", f"packages must be a whole number of 0 or more, not '{packages}'")
+    written = row[index["registered_at"]]
+    registered_at = _registered_at(written.strip())
+    if registered_at is None:
+        raise _RowError(
+            "registered_at",
+            f"registration time '{written}' is not a date: use YYYY-MM-DD or DD/MM/YYYY",
+        )
+    status = row[index["status"]].strip().lower() if "status" in index else ""
     if status and status not in STATUSES:
-        return "status", f"status must be 'pusat' (head office) or 'cabang' (branch), not '{status}'"
-    password_hash = values.get("password_hash", "").strip()
+        raise _RowError(
+            "status", f"status must be 'pusat' (head office) or 'cabang' (branch), not '{status}'"
+        )
+    password_hash = row[index["password_hash"]].strip() if "password_hash" in index else ""
     if password_hash and hash_format(password_hash) is None:
-        return (
+        raise _RowError(
             "password_hash",
             "password hash is in an unknown format: expected argon2, pbkdf2_sha256, bcrypt_sha256, "
             "scrypt (Django encoding) or the 32-hex MD5 of SPSE",
         )
-    return None
+    # Columns with few distinct values are interned: a million accounts share a few thousand strings.
+    return AccountRecord(
+        portal=sys.intern(portal),
+        user_id=user_id,
+        npwp=row[index["npwp"]].strip(),
+        name=row[index["name"]].strip(),
+        address=row[index["address"]].strip(),
+        province=sys.intern(row[index["province"]].strip()),
+        regency=sys.intern(row[index["regency"]].strip()),
+        postal_code=sys.intern(row[index["postal_code"]].strip()),
+        email=row[index["email"]].strip(),
+        phone=row[index["phone"]].strip(),
+        packages=int(packages) if packages else 0,
+        registered_at=registered_at,
+        status=sys.intern(status),
+        password_hash=password_hash,
+        line=line,
+    )
 
 
-def read_accounts(stream: TextIO, *, portal_code: str | None = None) -> Iterator[AccountRecord | Rejection]:
+def npwp_shard(value: str, shards: int) -> int:
+    """The shard of an NPWP as written: the 15- and 16-digit forms of one number share a shard."""
+    return zlib.crc32(npwp.compact(value)[-15:].encode("utf-8", "surrogateescape")) % shards
+
+
+def read_accounts(
+    stream: TextIO, *, portal_code: str | None = None, shard: tuple[int, int] | None = None
+) -> Iterator[AccountRecord | Rejection]:
     """Yield one AccountRecord or Rejection per data row of a CSV export, in file order.
 
     ``portal_code``, when given, rejects rows of any other portal. A (portal, user ID) seen twice in one
     file keeps the first row and rejects the later ones, naming the first line.
+
+    ``shard`` = (index, count) yields only the rows whose NPWP falls in that shard (see `npwp_shard`);
+    rows that cannot be read far enough to find their NPWP belong to shard 0. Every row belongs to
+    exactly one shard, so the shards of one file together yield what the whole file yields, except that
+    a user ID repeated across shards is only caught by the caller.
     """
     reader = csv.reader(stream)
     try:
@@ -133,6 +194,7 @@ def read_accounts(stream: TextIO, *, portal_code: str | None = None) -> Iterator
         )
     index = {name: names.index(name) for name in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS) if name in names}
     width = len(names)
+    npwp_column = index["npwp"]
     seen: dict[tuple[str, str], int] = {}
     line = reader.line_num + 1
     while True:
@@ -147,20 +209,27 @@ def read_accounts(stream: TextIO, *, portal_code: str | None = None) -> Iterator
         start, line = line, reader.line_num + 1
         if not row:
             continue  # a blank line is not a row
+        if shard is not None:
+            mine = npwp_shard(row[npwp_column], shard[1]) if len(row) == width else 0
+            if mine != shard[0]:
+                continue
         if len(row) != width:
             yield Rejection(start, "(row)", f"the row has {len(row)} fields but the header has {width}")
             continue
-        if any("\udc80" <= ch <= "\udcff" for cell in row for ch in cell):
+        if _UNDECODABLE.search("".join(row)):
             yield Rejection(start, "(row)", "the row is not valid UTF-8 text: save the export as UTF-8")
             continue
-        values = {name: row[i] for name, i in index.items()}
-        problem = _check_row(values, portal_code)
-        if problem:
+        try:
+            record = _to_record(row, index, portal_code, start)
+        except _RowError as problem:
             yield Rejection(
-                start, problem[0], problem[1], values["portal"].strip(), values["user_id"].strip()
+                start,
+                problem.field,
+                problem.reason,
+                row[index["portal"]].strip(),
+                row[index["user_id"]].strip(),
             )
             continue
-        record = _record(values, start)
         first = seen.setdefault(record.key, start)
         if first != start:
             yield Rejection(
@@ -173,29 +242,6 @@ def read_accounts(stream: TextIO, *, portal_code: str | None = None) -> Iterator
             )
             continue
         yield record
-
-
-def _record(values: dict[str, str], line: int) -> AccountRecord:
-    get = values.get
-    packages = values["packages"].strip()
-    # Columns with few distinct values are interned: a million accounts share a few thousand strings.
-    return AccountRecord(
-        portal=sys.intern(values["portal"].strip()),
-        user_id=values["user_id"].strip(),
-        npwp=values["npwp"].strip(),
-        name=values["name"].strip(),
-        address=values["address"].strip(),
-        province=sys.intern(values["province"].strip()),
-        regency=sys.intern(values["regency"].strip()),
-        postal_code=sys.intern(values["postal_code"].strip()),
-        email=values["email"].strip(),
-        phone=values["phone"].strip(),
-        packages=int(packages) if packages else 0,
-        registered_at=parse_registered_at(values["registered_at"]) or "",
-        status=sys.intern((get("status") or "").strip().lower()),
-        password_hash=(get("password_hash") or "").strip(),
-        line=line,
-    )
 
 
 def open_export(path: Path) -> TextIO:
@@ -231,6 +277,7 @@ __all__ = [
     "AccountRecord",
     "CsvFormatError",
     "Rejection",
+    "npwp_shard",
     "open_export",
     "parse_registered_at",
     "read_accounts",

@@ -217,8 +217,9 @@ _NUMBERED_KINDS = frozenset({"jalan", "gang", ""})
 # A segment that is only a number of up to four digits; five digits is a postal code.
 _SEGMENT_NUMBER = re.compile(r"^\d{1,4}[a-z]?$")
 _BARE_NUMBER = re.compile(r"^(\d{1,5}[a-z]?)$")
-_SEGMENT_SPLIT = re.compile(r"[,;()\n]+")
-_NON_WORD = re.compile(r"[^a-z0-9]+")
+# Commas, semicolons, brackets and line ends separate an address's segments.
+_BREAKS = re.compile(r"[;()\n]")
+_NON_WORD = re.compile(r"[^a-z0-9,]+")
 # Dotted initials are one title: K.H. and K. H. are KH, S.H. is SH.
 _INITIALS = re.compile(r"(?<![a-z])(?:[a-z]\.\s?){2,}")
 _CODE_SPACES = re.compile(r"\s+")
@@ -295,6 +296,8 @@ class Comparison:
 
 
 def _fold(text: str) -> str:
+    if text.isascii():  # nearly every address: nothing to strip
+        return text.lower()
     text = unicodedata.normalize("NFKD", text)
     return "".join(c for c in text if not unicodedata.combining(c)).lower()
 
@@ -339,7 +342,15 @@ def _compact_code(value: str) -> str:
     return _LEADING_ZEROS.sub("", value)
 
 
-def _take(pattern: re.Pattern[str], text: str) -> tuple[str | None, str]:
+def _take(pattern: re.Pattern[str], text: str, *cues: str) -> tuple[str | None, str]:
+    """Take the first match of ``pattern`` out of ``text``. ``cues`` are substrings that any match
+    contains: where none occurs, the search is skipped (most addresses have no floor, unit or kavling)."""
+    for cue in cues:
+        if cue in text:
+            break
+    else:
+        if cues:
+            return None, text
     match = pattern.search(text)
     if not match:
         return None, text
@@ -348,6 +359,8 @@ def _take(pattern: re.Pattern[str], text: str) -> tuple[str | None, str]:
 
 def _take_km(text: str) -> tuple[str | None, str]:
     """The Km mark of a road, but not a "Km" that is part of a village's name (Desa Tanjung Pauh Km 32)."""
+    if "km" not in text:
+        return None, text
     for match in _KM.finditer(text):
         before = text[: match.start()]
         segment = before[before.rfind(",") + 1 :]
@@ -357,9 +370,15 @@ def _take_km(text: str) -> tuple[str | None, str]:
     return None, text
 
 
-def parse(text: str | None) -> ParsedAddress:
-    """Parse one free-text Indonesian address."""
+def parse(text: str | None, *, settle: bool = True) -> ParsedAddress:
+    """Parse one free-text Indonesian address.
+
+    ``settle=False`` reads the text once and skips making the result a fixed point of `render`: the
+    aggregation engine compares parts, never renderings, and that halves its cost.
+    """
     parsed = _parse_once(text)
+    if not settle:
+        return parsed
     # The canonical writing must parse back to the same parts. In odd writings it does not at first
     # ("Km-5 X" keeps "km 5" inside a name, which the rendered "km 5" no longer does): parse the
     # rendering again until it is stable.
@@ -375,38 +394,42 @@ _REPARSE_LIMIT = 8
 
 
 def _parse_once(text: str | None) -> ParsedAddress:
-    s = _INITIALS.sub(lambda m: m.group(0).replace(".", "").replace(" ", "") + " ", _fold(text or ""))
+    s = _fold(text or "")
+    if "." in s:
+        s = _INITIALS.sub(lambda m: m.group(0).replace(".", "").replace(" ", "") + " ", s)
     rt = rw = None
-    match = _RT_RW_PAIR.search(s)
+    match = _RT_RW_PAIR.search(s) if "rt" in s else None
     if match:
         rt, rw = match.group(1) or match.group(3), match.group(2) or match.group(4)
         s = s[: match.start()] + " , " + s[match.end() :]
     else:
-        found = _RT.search(s)
+        found = _RT.search(s) if "rt" in s else None
         if found:
             rt, s = found.group(1), s[: found.start()] + " , " + s[found.end() :]
-        found = _RW.search(s)
+        found = _RW.search(s) if "rw" in s else None
         if found:
             rw, s = found.group(1), s[: found.start()] + " , " + s[found.end() :]
-    postal, s = _take(_POSTAL_MARKED, s)
+    postal, s = _take(_POSTAL_MARKED, s, "pos")
     if postal is None:
         postal, s = _take(_POSTAL_TRAILING, s)
     km, s = _take_km(s)
-    number, s = _take(_NUMBER, s)
+    number, s = _take(_NUMBER, s, "no", "nmr", "#")
     block = None
-    match = _BLOCK.search(s)
+    match = _BLOCK.search(s) if "bl" in s else None
     if match:
         block = _compact_code(match.group(1))
         if number is None and match.group(2):
             number = _compact_code(match.group(2))  # Blok C10 13, Blok C10/13: the house in the block
         s = s[: match.start()] + " , " + s[match.end() :]
-    kavling, s = _take(_KAVLING, s)
-    floor, s = _take(_FLOOR, s)
-    unit, s = _take(_UNIT, s)
+    kavling, s = _take(_KAVLING, s, "kav", "kap", "kv")
+    floor, s = _take(_FLOOR, s, "lt", "lantai", "lnt")
+    unit, s = _take(_UNIT, s, "unit", "suite", "ruang")
 
     places: list[Place] = []
     areas: dict[str, str] = {}
-    segments = [t for t in (_NON_WORD.sub(" ", seg).split() for seg in _SEGMENT_SPLIT.split(s)) if t]
+    segments = [
+        t for t in (tuple(seg.split()) for seg in _NON_WORD.sub(" ", _BREAKS.sub(",", s)).split(",")) if t
+    ]
     if number is None:
         # A number standing alone after the first segment ("Jl. Melati, 5, Kel. ...", "Blok C2, 121")
         # is the house number, and then a number ending a street name is part of the name (Gg. Kenari 1).
@@ -416,7 +439,11 @@ def _parse_once(text: str | None) -> ParsedAddress:
                 del segments[position]
                 break
     for position, tokens in enumerate(segments):
-        number = _segment_places(tokens, position == 0, places, areas, number)
+        found, named, segment_number = _read_segment(tokens, position == 0, number is not None)
+        places.extend(found)
+        for area, name in named:
+            areas.setdefault(area, name)
+        number = number or segment_number
     return ParsedAddress(
         places=tuple(sorted(set(places), key=lambda p: (_KIND_ORDER[p.kind], p.name))),
         number=number,
@@ -433,59 +460,77 @@ def _parse_once(text: str | None) -> ParsedAddress:
     )
 
 
-def _segment_places(
-    tokens: list[str], first: bool, places: list[Place], areas: dict[str, str], number: str | None
-) -> str | None:
-    """Read one comma-separated segment into places and areas, and return the house number.
+# A segment read: the places it names, the (area, name) pairs in order, and the house number it gave.
+_Segment = tuple[tuple[Place, ...], tuple[tuple[str, str], ...], str | None]
 
-    The house number comes back because a bare number right after a street name is the house number
-    when nothing else gave one: "Jl. Melati 5, Kel. ...".
+
+@lru_cache(maxsize=131072)
+def _read_segment(tokens: tuple[str, ...], first: bool, numbered: bool) -> _Segment:
+    """Read one comma-separated segment into places and areas.
+
+    Segments repeat across addresses far more than whole addresses do (one kelurahan, one street, many
+    houses; the numbers are taken out before this), so their readings are cached. ``numbered`` says
+    whether the house number is already known: when it is not, a bare number right after a street name
+    is the house number ("Jl. Melati 5, Kel. ..."), and it comes back as the third item.
     """
     kind: str | None = UNMARKED if first else None
     area: str | None = None
     words: list[str] = []
+    places: list[Place] = []
+    areas: list[tuple[str, str]] = []
+    number: str | None = None
     started = False  # whether the current kind or area was opened by a marker
-
-    def close() -> None:
-        nonlocal number
-        bare_number = len(words) > 1 and _BARE_NUMBER.match(words[-1]) and words[-1] not in _ROMAN
-        if number is None and area is None and kind in _NUMBERED_KINDS and bare_number:
+    closing = len(tokens)
+    for position, token in enumerate((*tokens, "")):
+        if position < closing:
+            marker_kind = _PLACE_MARKERS.get(token)
+            marker_area = _AREA_MARKERS.get(token)
+            if (
+                area not in (None, "drop")
+                and words
+                and _inside_area_name(marker_kind, marker_area, tokens, position)
+            ):
+                marker_kind = marker_area = None
+            if not (marker_kind or marker_area):
+                if kind is not None or area is not None:
+                    words.append(token)
+                # else: a later segment without a marker names the locality (a kelurahan, a city): it
+                # helps no decision and is dropped, so "…, Bogor, Jawa Barat" equals the same address
+                # without it.
+                continue
+            if not words:
+                if started and not (marker_area and area is None):
+                    # A marker word right after a marker starts the name: Jl. Kampung Melayu, Kel.
+                    # Kampung Jawa, Kec. Kota Maba. (Kel. or Kec. never starts a street's name.)
+                    words.append(token)
+                    continue
+                kind, area = (marker_kind, None) if marker_kind else (None, marker_area)
+                started = True
+                continue
+        elif not words:
+            break
+        # Close the name read so far: at a marker that opens the next one, or at the segment's end.
+        if (
+            not numbered
+            and number is None
+            and area is None
+            and kind in _NUMBERED_KINDS
+            and len(words) > 1
+            and _BARE_NUMBER.match(words[-1])
+            and words[-1] not in _ROMAN
+        ):
             number = _compact_code(words.pop())
         name, plain = _name(words)
         if area is not None:
-            if area != "drop" and name and area not in areas:
-                areas[area] = name
+            if area != "drop" and name:
+                areas.append((area, name))
         elif kind is not None and name:
             places.append(Place(kind, name, plain))
-        words.clear()
-
-    for position, token in enumerate(tokens):
-        marker_kind = _PLACE_MARKERS.get(token)
-        marker_area = _AREA_MARKERS.get(token)
-        if (
-            area not in (None, "drop")
-            and words
-            and _inside_area_name(marker_kind, marker_area, tokens, position)
-        ):
-            marker_kind = marker_area = None
-        if marker_kind or marker_area:
-            if words:
-                close()
-            elif started and not (marker_area and area is None):
-                # A marker word right after a marker starts the name: Jl. Kampung Melayu, Kel. Kampung
-                # Jawa, Kec. Kota Maba. (Kel. or Kec. never starts a street's name.)
-                words.append(token)
-                continue
+        words = []
+        if position < closing:
             kind, area = (marker_kind, None) if marker_kind else (None, marker_area)
             started = True
-            continue
-        if kind is None and area is None:
-            # A later segment without a marker names the locality (a kelurahan, a city): it helps
-            # no decision and is dropped, so "…, Bogor, Jawa Barat" equals the same address without it.
-            continue
-        words.append(token)
-    close()
-    return number
+    return tuple(places), tuple(areas), number
 
 
 def _inside_area_name(
@@ -579,9 +624,17 @@ def _typo_distance_one(a: str, b: str) -> bool:
 
 def _places_match(a: Place, b: Place) -> str | None:
     how = _names_match(a.name, b.name)
-    if how is None and a.plain and b.plain and (a.plain != a.name or b.plain != b.name):
-        how = _names_match(a.plain, b.plain)
+    if how not in ("exact", "typo") and a.plain and b.plain and (a.plain != a.name or b.plain != b.name):
+        # Folding one writing's doubled letters or old spelling can put it two letters from the other
+        # (Penddiikan → pendikan, Flamboean → flambuan) where, as written, one letter is off: the
+        # closer of the two readings decides.
+        as_written = _names_match(a.plain, b.plain)
+        if as_written is not None and (how is None or _MATCH_RANK[as_written] < _MATCH_RANK[how]):
+            how = as_written
     return how
+
+
+_MATCH_RANK = {"exact": 0, "typo": 1, "reordered": 2, "two_typos": 3}
 
 
 def _names_match(a: str, b: str) -> str | None:

@@ -1,0 +1,248 @@
+"""File-to-file aggregation, spread over the machine's cores.
+
+Every account of one NPWP falls in the same shard (`io.npwp_shard`), and a group never spans two NPWPs,
+so each shard's groups, roles and NPWP findings are complete on their own. Each shard is read and
+aggregated by a process of its own; this process then adds what looks across shards (a user ID or an
+email held by several groups), checks that the group ids are unique across shards, and writes
+GROUPS.csv in input order.
+
+Two cases are left to the single-process path, which gives the reference result: a (portal, user ID)
+repeated in two shards (only a whole-file read can tell which row comes first) and two groups of
+different shards whose ids collide. Both are rare; the outcome is the same either way, only slower.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import operator
+import os
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from satupintu.aggregation.engine import (
+    AggregationResult,
+    Finding,
+    aggregate,
+    npwp_keys,
+    shared_by_several,
+)
+from satupintu.aggregation.io import Rejection, open_export, read_accounts, write_groups
+from satupintu.aggregation.records import user_id_key
+
+# Below this many bytes a file is aggregated in one process: starting others would cost more.
+PARALLEL_FROM_BYTES = 8 * 1024 * 1024
+# Findings that depend on accounts of other shards: the parent computes them over the whole file.
+_ACROSS_SHARDS = (Finding.USER_ID_COLLISION, Finding.EMAIL_SHARED)
+_ORDER = {f.value: k for k, f in enumerate(Finding)}
+
+
+@dataclass
+class FileAggregation:
+    """What a file-to-file run found: counts, the rejected rows and, when asked, the explanations."""
+
+    summary: dict[str, int]
+    rejections: list[Rejection]
+    explanations: list[str] = field(default_factory=list)
+    shards: int = 1
+
+
+@dataclass
+class _Shard:
+    """One shard's accounts in file order, reduced to what the parent still needs."""
+
+    lines: list[int]
+    portals: list[str]
+    user_ids: list[str]
+    user_id_keys: list[str]
+    emails: list[str]
+    npwp_keys: list[str]
+    group_ids: list[str]
+    roles: list[str]
+    findings: list[tuple[str, ...]]
+    rejections: list[Rejection]
+    explanations: list[tuple[int, str]]
+
+
+def _run_shard(
+    path: Path, shard: tuple[int, int], explain: bool, tick: Callable[[int], None] | None
+) -> _Shard:
+    records, rejections = [], []
+    with open_export(path) as stream:
+        for item in read_accounts(stream, shard=shard):
+            (rejections if isinstance(item, Rejection) else records).append(item)
+            if tick and len(records) % 10000 == 0 and not isinstance(item, Rejection):
+                tick(10000)
+    if tick:
+        tick(len(records) % 10000)
+    result = aggregate(records, progress=tick)
+    return _reduce(result, rejections, explain)
+
+
+def _reduce(result: AggregationResult, rejections: list[Rejection], explain: bool) -> _Shard:
+    records = result.records
+    across = {f.value for f in _ACROSS_SHARDS}
+    group_ids = [result.groups[g].group_id for g in result.group_of]
+    explanations = []
+    if explain:
+        explanations = [
+            (records[g.members[0]].line, result.explain(g))
+            for g in result.groups
+            if len(g.members) > 1 or g.review
+        ]
+    return _Shard(
+        lines=[r.line for r in records],
+        portals=[r.portal for r in records],
+        user_ids=[r.user_id for r in records],
+        user_id_keys=[user_id_key(r.user_id) for r in records],
+        emails=[r.email.strip().casefold() for r in records],
+        npwp_keys=npwp_keys(records, result.canonical),
+        group_ids=group_ids,
+        roles=[role.value for role in result.roles],
+        findings=[tuple(f.value for f in found if f.value not in across) for found in result.findings],
+        rejections=rejections,
+        explanations=explanations,
+    )
+
+
+def _child(path: Path, shard: tuple[int, int], explain: bool, counter, conn) -> None:
+    gc.disable()  # a short-lived process of acyclic objects: see `aggregate`
+
+    def tick(n: int) -> None:
+        with counter.get_lock():
+            counter.value += n
+
+    try:
+        conn.send(("ok", _run_shard(path, shard, explain, tick)))
+    except BaseException:  # reported to the parent, which raises it
+        conn.send(("error", traceback.format_exc()))
+    finally:
+        conn.close()
+
+
+def default_shards() -> int:
+    return max(1, len(os.sched_getaffinity(0)))
+
+
+def aggregate_file(
+    source: Path,
+    output: Path,
+    *,
+    shards: int | None = None,
+    explain: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> FileAggregation:
+    """Aggregate the accounts of ``source`` and write GROUPS.csv to ``output``.
+
+    ``progress`` is called with counts of accounts read and then aggregated (twice the accounts in
+    all). ``shards`` defaults to one per available core, and to one for small files.
+    """
+    count = shards or (default_shards() if source.stat().st_size >= PARALLEL_FROM_BYTES else 1)
+    parts = _run_shards(source, count, explain, progress) if count > 1 else None
+    if parts is None or not _combinable(parts):
+        parts = [_run_shard(source, (0, 1), explain, progress)]
+        count = 1
+    return _write(parts, output, count)
+
+
+def _run_shards(
+    source: Path, count: int, explain: bool, progress: Callable[[int], None] | None
+) -> list[_Shard]:
+    context = multiprocessing.get_context("fork")
+    counter = context.Value("q", 0)
+    children = []
+    for index in range(1, count):
+        receiver, sender = context.Pipe(duplex=False)
+        process = context.Process(
+            target=_child, args=(source, (index, count), explain, counter, sender), daemon=True
+        )
+        process.start()
+        sender.close()
+        children.append((process, receiver))
+    reported = 0
+
+    def tick(n: int) -> None:
+        nonlocal reported
+        with counter.get_lock():
+            counter.value += n
+            total = counter.value
+        if progress:
+            progress(total - reported)
+        reported = total
+
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        parts = [_run_shard(source, (0, count), explain, tick)]
+        for process, receiver in children:
+            status, payload = receiver.recv()
+            process.join()
+            if status != "ok":
+                raise RuntimeError(f"an aggregation shard failed:\n{payload}")
+            parts.append(payload)
+    finally:
+        for process, _ in children:
+            if process.is_alive():
+                process.terminate()
+        if collecting:
+            gc.enable()
+    if progress:
+        progress(counter.value - reported)
+    return parts
+
+
+def _combinable(parts: list[_Shard]) -> bool:
+    """False when shards must not be combined: a user ID repeated across shards, or colliding group ids."""
+    accounts: set[tuple[str, str]] = set()
+    owner: dict[str, int] = {}
+    for number, part in enumerate(parts):
+        before = len(accounts)
+        accounts.update(zip(part.portals, part.user_id_keys, strict=True))
+        if len(accounts) != before + len(part.portals):
+            return False
+        for gid in set(part.group_ids):
+            if owner.setdefault(gid, number) != number:
+                return False
+    return True
+
+
+def _write(parts: list[_Shard], output: Path, count: int) -> FileAggregation:
+    lines = [line for part in parts for line in part.lines]
+    # Each shard is in file order already: sorting positions by line merges sorted runs.
+    pick = operator.itemgetter(*sorted(range(len(lines)), key=lines.__getitem__)) if lines else None
+
+    def column(name: str) -> list:
+        values = [value for part in parts for value in getattr(part, name)]
+        return [] if pick is None else list(pick(values)) if len(values) > 1 else values
+
+    portals, user_ids, group_ids = column("portals"), column("user_ids"), column("group_ids")
+    roles, findings = column("roles"), column("findings")
+    extra: dict[int, list[str]] = {}
+    for finding, keys, values in (
+        (Finding.USER_ID_COLLISION, column("user_id_keys"), group_ids),
+        (Finding.EMAIL_SHARED, column("emails"), column("npwp_keys")),
+    ):
+        for i in shared_by_several(keys, values):
+            extra.setdefault(i, []).append(finding.value)
+    for i, more in extra.items():
+        findings[i] = tuple(sorted((*findings[i], *more), key=_ORDER.__getitem__))
+    codes = [";".join(found) if found else "" for found in findings]
+    with output.open("w", newline="", encoding="utf-8") as stream:
+        write_groups(stream, zip(portals, user_ids, group_ids, roles, codes, strict=True))
+
+    summary: dict[str, int] = {"accounts": len(lines)}
+    sizes: dict[str, int] = {}
+    for gid in group_ids:
+        sizes[gid] = sizes.get(gid, 0) + 1
+    summary["groups"] = len(sizes)
+    summary["groups_of_two_or_more"] = sum(1 for size in sizes.values() if size > 1)
+    for role in roles:
+        summary[f"role_{role}"] = summary.get(f"role_{role}", 0) + 1
+    for found in findings:
+        for code in found:
+            summary[f"finding_{code}"] = summary.get(f"finding_{code}", 0) + 1
+    rejections = sorted((r for part in parts for r in part.rejections), key=lambda r: r.line)
+    explanations = [text for _, text in sorted(e for part in parts for e in part.explanations)]
+    return FileAggregation(summary, rejections, explanations, count)

@@ -1,0 +1,156 @@
+"""Tests for satupintu.aggregation.files: the file-to-file run over several processes must write exactly
+what one process running the engine over the whole file writes."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from stdnum import luhn
+from test_io import csv_text, row
+
+from satupintu.aggregation import synth
+from satupintu.aggregation.engine import aggregate
+from satupintu.aggregation.files import aggregate_file
+from satupintu.aggregation.io import (
+    CsvFormatError,
+    Rejection,
+    npwp_shard,
+    open_export,
+    read_accounts,
+    write_groups,
+)
+from satupintu.core import npwp
+
+
+def reference(path):
+    """GROUPS.csv text, summary and rejections as the engine gives them over the whole file at once."""
+    with open_export(path) as stream:
+        items = list(read_accounts(stream))
+    records = [r for r in items if not isinstance(r, Rejection)]
+    result = aggregate(records)
+    out = io.StringIO()
+    write_groups(out, result.rows())
+    return out.getvalue(), result.summary(), [r for r in items if isinstance(r, Rejection)]
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory):
+    path = tmp_path_factory.mktemp("files") / "accounts.csv"
+    synth.write(4000, 11, path)
+    return path
+
+
+@pytest.mark.parametrize("shards", [1, 2, 3])
+def test_sharded_run_writes_what_the_whole_file_engine_writes(synthetic, tmp_path, shards):
+    expected, summary, _ = reference(synthetic)
+    out = tmp_path / "groups.csv"
+    outcome = aggregate_file(synthetic, out, shards=shards)
+    assert outcome.shards == shards
+    assert out.read_text(encoding="utf-8") == expected
+    assert outcome.summary == summary
+
+
+def test_the_parallel_run_reports_progress_for_every_account(synthetic, tmp_path):
+    seen = []
+    outcome = aggregate_file(synthetic, tmp_path / "groups.csv", shards=2, progress=seen.append)
+    # Each account is counted once when read and once when aggregated, whichever process did it.
+    assert sum(seen) == 2 * outcome.summary["accounts"]
+
+
+def test_explanations_are_those_of_the_engine(synthetic, tmp_path):
+    with open_export(synthetic) as stream:
+        records = [r for r in read_accounts(stream) if not isinstance(r, Rejection)]
+    result = aggregate(records)
+    expected = sorted(
+        (records[g.members[0]].line, result.explain(g))
+        for g in result.groups
+        if len(g.members) > 1 or g.review
+    )
+    outcome = aggregate_file(synthetic, tmp_path / "groups.csv", shards=2, explain=True)
+    assert outcome.explanations == [text for _, text in expected]
+    assert any("vs" in text for text in outcome.explanations)
+
+
+def _two_shard_npwps() -> tuple[str, str]:
+    """Two valid NPWPs that fall in different shards of two."""
+    by_shard: dict[int, str] = {}
+    for body in range(31_123_456, 31_123_556):
+        value = f"{body}{luhn.calc_check_digit(str(body))}012000"
+        assert npwp.is_valid(value)
+        by_shard.setdefault(npwp_shard(value, 2), value)
+    return by_shard[0], by_shard[1]
+
+
+def test_a_user_id_repeated_across_shards_is_rejected_as_in_one_process(write_csv, tmp_path):
+    first, second = _two_shard_npwps()
+    path = write_csv(
+        csv_text(
+            [
+                row(user_id="SATU", npwp=first),
+                row(user_id="satu", npwp=second, address="Jl. Melati No. 9"),
+                row(user_id="DUA", npwp=second, address="Jl. Melati No. 9", portal="jabarprov"),
+            ]
+        )
+    )
+    expected, summary, rejected = reference(path)
+    out = tmp_path / "groups.csv"
+    outcome = aggregate_file(path, out, shards=2)
+    assert out.read_text(encoding="utf-8") == expected
+    assert outcome.summary == summary
+    assert (
+        [(r.line, r.field) for r in outcome.rejections]
+        == [(r.line, r.field) for r in rejected]
+        == [(3, "user_id")]
+    )
+    # The single-process path gave this result: the shards could not be combined.
+    assert outcome.shards == 1
+
+
+def test_findings_across_shards_are_found(write_csv, tmp_path):
+    first, second = _two_shard_npwps()
+    path = write_csv(
+        csv_text(
+            [
+                row(user_id="SATU", npwp=first, email="sama@contoh.co.id"),
+                row(user_id="SATU", npwp=second, portal="jabarprov", email="sama@contoh.co.id"),
+            ]
+        )
+    )
+    out = tmp_path / "groups.csv"
+    outcome = aggregate_file(path, out, shards=2)
+    assert outcome.shards == 2
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert [r["findings"] for r in rows] == ["USER_ID_COLLISION;EMAIL_SHARED"] * 2
+    assert out.read_text(encoding="utf-8") == reference(path)[0]
+
+
+def test_rejected_rows_are_reported_once_with_their_lines(write_csv, tmp_path):
+    first, second = _two_shard_npwps()
+    text = csv_text(
+        [
+            row(user_id="A", npwp=first),
+            row(user_id="B", npwp=second, packages="banyak"),
+            row(user_id="C", npwp=first, registered_at="kemarin"),
+        ]
+    )
+    path = write_csv(text + "satu,dua\n")
+    outcome = aggregate_file(path, tmp_path / "groups.csv", shards=2)
+    assert [(r.line, r.field) for r in outcome.rejections] == [
+        (3, "packages"),
+        (4, "registered_at"),
+        (5, "(row)"),
+    ]
+    assert outcome.summary["accounts"] == 1
+
+
+def test_a_bad_header_is_a_format_error(write_csv, tmp_path):
+    path = write_csv("portal,user_id\nlkpp,SATU\n")
+    with pytest.raises(CsvFormatError, match="missing column"):
+        aggregate_file(path, tmp_path / "groups.csv", shards=2)
+
+
+def test_the_15_and_16_digit_forms_of_an_npwp_share_a_shard():
+    for shards in (2, 3, 5):
+        assert npwp_shard("01.312.166.0-091.000", shards) == npwp_shard("0013121660091000", shards)
