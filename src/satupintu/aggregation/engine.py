@@ -17,7 +17,6 @@ merge hands one company's account to another.
 from __future__ import annotations
 
 import enum
-import gc
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
@@ -25,6 +24,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from satupintu.aggregation.records import AccountRecord, user_id_key
+from satupintu.bulk import paused_gc
 from satupintu.core import npwp, regions
 from satupintu.core.address import Comparison, ParsedAddress, Verdict, compare, parse
 
@@ -290,15 +290,8 @@ def aggregate(
     records: Sequence[AccountRecord], progress: Callable[[int], None] | None = None
 ) -> AggregationResult:
     """Group the accounts, elect each group's single, and list every account's findings."""
-    # The engine builds millions of small objects and no reference cycles: the cyclic collector's
-    # passes over them would only cost time (a third of the run at a million accounts).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with paused_gc():
         return _aggregate(records, progress)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _aggregate(records: Sequence[AccountRecord], progress: Callable[[int], None] | None) -> AggregationResult:

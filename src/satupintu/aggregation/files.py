@@ -31,6 +31,7 @@ from satupintu.aggregation.engine import (
 )
 from satupintu.aggregation.io import Rejection, open_export, read_accounts, write_groups
 from satupintu.aggregation.records import user_id_key
+from satupintu.bulk import paused_gc
 
 # Below this many bytes a file is aggregated in one process: starting others would cost more.
 PARALLEL_FROM_BYTES = 8 * 1024 * 1024
@@ -108,7 +109,7 @@ def _reduce(result: AggregationResult, rejections: list[Rejection], explain: boo
 
 
 def _child(path: Path, shard: tuple[int, int], explain: bool, counter, conn) -> None:
-    gc.disable()  # a short-lived process of acyclic objects: see `aggregate`
+    gc.disable()  # a short-lived process of acyclic objects: see `paused_gc`
 
     def tick(n: int) -> None:
         with counter.get_lock():
@@ -142,9 +143,11 @@ def aggregate_file(
     count = shards or (default_shards() if source.stat().st_size >= PARALLEL_FROM_BYTES else 1)
     parts = _run_shards(source, count, explain, progress) if count > 1 else None
     if parts is None or not _combinable(parts):
-        parts = [_run_shard(source, (0, 1), explain, progress)]
+        with paused_gc():
+            parts = [_run_shard(source, (0, 1), explain, progress)]
         count = 1
-    return _write(parts, output, count)
+    with paused_gc():
+        return _write(parts, output, count)
 
 
 def _run_shards(
@@ -172,10 +175,9 @@ def _run_shards(
             progress(total - reported)
         reported = total
 
-    collecting = gc.isenabled()
-    gc.disable()
     try:
-        parts = [_run_shard(source, (0, count), explain, tick)]
+        with paused_gc():
+            parts = [_run_shard(source, (0, count), explain, tick)]
         for process, receiver in children:
             status, payload = receiver.recv()
             process.join()
@@ -186,8 +188,6 @@ def _run_shards(
         for process, _ in children:
             if process.is_alive():
                 process.terminate()
-        if collecting:
-            gc.enable()
     if progress:
         progress(counter.value - reported)
     return parts

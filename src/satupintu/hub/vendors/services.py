@@ -2,8 +2,9 @@
 
 Rows are read and checked by the aggregation reader (one reader for every front end), then upserted on
 (portal, case-folded user ID). An account whose exported values are all unchanged is not written, so a
-re-import of the same file changes nothing. PostgreSQL gets the rows through COPY into a staging table
-and one INSERT ... ON CONFLICT; other databases in batches through the ORM.
+re-import of the same file changes nothing. PostgreSQL gets the rows through COPY: straight into the
+table when the portal has no accounts yet, otherwise into a staging table followed by one
+INSERT ... ON CONFLICT. Other databases get them in batches through the ORM.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.utils import timezone
 
 from satupintu.aggregation.io import Rejection, open_export, read_accounts
 from satupintu.aggregation.records import AccountRecord, user_id_key
+from satupintu.bulk import paused_gc
 from satupintu.core import npwp
 from satupintu.hub.audit.services import record
 from satupintu.hub.portals.models import Portal
@@ -95,7 +97,7 @@ def import_accounts(
         raise UnknownPortal(portal_code) from None
     summary = ImportSummary(portal.code)
     records: list[AccountRecord] = []
-    with open_export(path) as stream:
+    with open_export(path) as stream, paused_gc():
         for item in read_accounts(stream, portal_code=portal.code):
             summary.rows += 1
             if isinstance(item, Rejection):
@@ -172,10 +174,25 @@ def _load_orm(portal: Portal, records: Iterable[AccountRecord]) -> tuple[int, in
     return created, updated
 
 
-def _load_postgresql(portal: Portal, records: Iterable[AccountRecord]) -> tuple[int, int]:
+def _load_postgresql(portal: Portal, records: list[AccountRecord]) -> tuple[int, int]:
     table = PortalAccount._meta.db_table
     columns = ("user_id_key", *VALUE_FIELDS)
     with connection.cursor() as cursor:
+        # A portal's first import has nothing to compare against (the reader already refused repeated
+        # user IDs): its rows are copied straight into the table, without staging and upsert. The
+        # portal's row is locked first, so a second import of the same portal waits instead of racing.
+        cursor.execute(
+            f"SELECT 1 FROM {Portal._meta.db_table} WHERE id = %s FOR UPDATE",  # noqa: S608 -- model's table
+            [portal.pk],
+        )
+        if not PortalAccount.objects.filter(portal=portal).exists():
+            with cursor.copy(
+                f"COPY {table} (portal_id, {', '.join(columns)}, imported_at, updated_at) FROM STDIN"
+            ) as copy:
+                now = timezone.now()
+                for r in records:
+                    copy.write_row((portal.pk, user_id_key(r.user_id), *_values(r), now, now))
+            return len(records), 0
         cursor.execute(
             f"CREATE TEMP TABLE account_stage ON COMMIT DROP AS "  # noqa: S608
             f"SELECT {', '.join(columns)} FROM {table} WITH NO DATA"
