@@ -90,6 +90,18 @@ def test_a_good_row_becomes_a_record():
     )
 
 
+def test_a_lean_read_leaves_out_what_aggregation_does_not_use_but_still_checks_it():
+    (record,) = read(csv_text([row()]), lean=True)
+    assert (record.name, record.phone, record.password_hash) == ("", "", "")
+    assert (record.address, record.email, record.npwp) == (
+        "Jl. Jend. Soedirman No. 05",
+        "info@cahaya.co.id",
+        "01.312.166.0-091.000",
+    )
+    (rejected,) = read(csv_text([row(password_hash="md5:1234")]), lean=True)
+    assert isinstance(rejected, Rejection) and rejected.field == "password_hash"
+
+
 def test_bom_and_crlf_are_read():
     text = csv_text([row(), row(portal="jabar", user_id="PT_CAHAYA")], newline="\r\n", bom=True)
     assert text.startswith("\ufeffportal,")

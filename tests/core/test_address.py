@@ -80,6 +80,13 @@ SAME = [
     ("typo-swap-over-doubled", "Jl. Pendidikan No. 28", "Jl. Penddiikan No. 28"),
     ("typo-over-old-spelling", "Jl. Flamboyan No. 28", "Jl. Flamboean No. 28"),
     ("typo-swap-in-old-spelling", "Jl. Gatot Seobroto No. 157", "Jl. Gatot Soebroto No. 157"),
+    # A village named after its transmigration block is a village, not the house's block.
+    ("village-named-blok", "Jl. Gajah Mada No. 17, Kel. Blok 31", "Jalan Gajah Mada Nomor 17, Desa Blok 31"),
+    (
+        "village-named-blok-one-side",
+        "Jl. Gajah Mada No. 17, Kel. Blok 31",
+        "Jl. Gajah Mada No. 17, RT 11/RW 4",
+    ),
     ("perumahan-perum", "Perumahan Griya Asri Blok C2 No. 5", "Perum Griya Asri Blok C2 No. 5"),
     ("perumahan-komplek", "Perumahan Griya Asri Blok C2 No. 5", "Komplek Griya Asri Blok C2 No. 5"),
     ("perumahan-kompleks", "Perumahan Griya Asri Blok C2 No. 5", "Kompleks Griya Asri Blok C2 No. 5"),

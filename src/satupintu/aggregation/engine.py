@@ -182,7 +182,9 @@ class _Cluster:
     notes: list[str] = field(default_factory=list)
 
 
-def _cluster_block(members: list[int], parsed: Sequence[ParsedAddress | None]) -> list[_Cluster]:
+def _cluster_block(
+    members: list[int], parsed: Sequence[ParsedAddress | None], keep_evidence: bool = True
+) -> list[_Cluster]:
     """Split one (NPWP, regency) block into groups of accounts at the same place."""
     forms: dict[ParsedAddress, list[int]] = {}
     for i in members:
@@ -238,16 +240,19 @@ def _cluster_block(members: list[int], parsed: Sequence[ParsedAddress | None]) -
                     )
                 )
             continue
-        links = [evidence(x, y) for i, x in enumerate(forms_in) for y in forms_in[i + 1 :]]
-        doubts = [
-            evidence(x, y)
-            for x in forms_in
-            for y in range(k)
-            if y not in forms_in and verdict(x, y).verdict is Verdict.UNCERTAIN
-        ]
         members_in = [i for x in forms_in for i in reps[x]]
         review = any(x in uncertain_forms for x in forms_in)
-        clusters.append(_Cluster(members_in, review=review, evidence=links + doubts))
+        cluster = _Cluster(members_in, review=review)
+        if keep_evidence:
+            links = [evidence(x, y) for i, x in enumerate(forms_in) for y in forms_in[i + 1 :]]
+            doubts = [
+                evidence(x, y)
+                for x in forms_in
+                for y in range(k)
+                if y not in forms_in and verdict(x, y).verdict is Verdict.UNCERTAIN
+            ]
+            cluster.evidence = links + doubts
+        clusters.append(cluster)
     return clusters
 
 
@@ -287,14 +292,23 @@ def elect_single(records: Sequence[AccountRecord], members: Sequence[int]) -> in
 
 
 def aggregate(
-    records: Sequence[AccountRecord], progress: Callable[[int], None] | None = None
+    records: Sequence[AccountRecord],
+    progress: Callable[[int], None] | None = None,
+    *,
+    evidence: bool = True,
 ) -> AggregationResult:
-    """Group the accounts, elect each group's single, and list every account's findings."""
+    """Group the accounts, elect each group's single, and list every account's findings.
+
+    ``evidence=False`` keeps only the comparisons that split a group for review, not those that joined
+    it: `AggregationResult.explain` then tells less, and a million accounts take less time and memory.
+    """
     with paused_gc():
-        return _aggregate(records, progress)
+        return _aggregate(records, progress, evidence)
 
 
-def _aggregate(records: Sequence[AccountRecord], progress: Callable[[int], None] | None) -> AggregationResult:
+def _aggregate(
+    records: Sequence[AccountRecord], progress: Callable[[int], None] | None, evidence: bool
+) -> AggregationResult:
     n = len(records)
     # Most accounts have no finding: findings and notes are kept for the few that do.
     findings: dict[int, list[Finding]] = defaultdict(list)
@@ -346,7 +360,9 @@ def _aggregate(records: Sequence[AccountRecord], progress: Callable[[int], None]
     for (block_npwp, regency), members in blocks.items():
         members = [i for i in members if not _needs_review(findings.get(i))]
         decided.update(members)
-        block_clusters = [_Cluster(members)] if len(members) == 1 else _cluster_block(members, parsed)
+        block_clusters = (
+            [_Cluster(members)] if len(members) == 1 else _cluster_block(members, parsed, evidence)
+        )
         for cluster in block_clusters:
             cluster_notes = [note for i in cluster.members for note in notes.get(i, ())]
             if cluster_notes:

@@ -72,13 +72,13 @@ def _run_shard(
 ) -> _Shard:
     records, rejections = [], []
     with open_export(path) as stream:
-        for item in read_accounts(stream, shard=shard):
+        for item in read_accounts(stream, shard=shard, lean=True):
             (rejections if isinstance(item, Rejection) else records).append(item)
             if tick and len(records) % 10000 == 0 and not isinstance(item, Rejection):
                 tick(10000)
     if tick:
         tick(len(records) % 10000)
-    result = aggregate(records, progress=tick)
+    result = aggregate(records, progress=tick, evidence=explain)
     return _reduce(result, rejections, explain)
 
 

@@ -102,7 +102,9 @@ class _RowError(ValueError):
         self.field, self.reason = field, reason
 
 
-def _to_record(row: list[str], index: dict[str, int], portal_code: str | None, line: int) -> AccountRecord:
+def _to_record(
+    row: list[str], index: dict[str, int], portal_code: str | None, line: int, lean: bool
+) -> AccountRecord:
     """The record of one row, or `_RowError` naming the field that makes it unusable."""
     portal = row[index["portal"]].strip()
     if not portal:
@@ -145,17 +147,17 @@ def _to_record(row: list[str], index: dict[str, int], portal_code: str | None, l
         portal=sys.intern(portal),
         user_id=user_id,
         npwp=row[index["npwp"]].strip(),
-        name=row[index["name"]].strip(),
+        name="" if lean else row[index["name"]].strip(),
         address=row[index["address"]].strip(),
         province=sys.intern(row[index["province"]].strip()),
         regency=sys.intern(row[index["regency"]].strip()),
         postal_code=sys.intern(row[index["postal_code"]].strip()),
         email=row[index["email"]].strip(),
-        phone=row[index["phone"]].strip(),
+        phone="" if lean else row[index["phone"]].strip(),
         packages=int(packages) if packages else 0,
         registered_at=registered_at,
         status=sys.intern(status),
-        password_hash=password_hash,
+        password_hash="" if lean else password_hash,
         line=line,
     )
 
@@ -166,7 +168,11 @@ def npwp_shard(value: str, shards: int) -> int:
 
 
 def read_accounts(
-    stream: TextIO, *, portal_code: str | None = None, shard: tuple[int, int] | None = None
+    stream: TextIO,
+    *,
+    portal_code: str | None = None,
+    shard: tuple[int, int] | None = None,
+    lean: bool = False,
 ) -> Iterator[AccountRecord | Rejection]:
     """Yield one AccountRecord or Rejection per data row of a CSV export, in file order.
 
@@ -177,6 +183,9 @@ def read_accounts(
     rows that cannot be read far enough to find their NPWP belong to shard 0. Every row belongs to
     exactly one shard, so the shards of one file together yield what the whole file yields, except that
     a user ID repeated across shards is only caught by the caller.
+
+    ``lean`` leaves the name, phone and password hash out of the records (they are still checked): the
+    aggregation engine does not use them, and a million records are lighter by about 150 MB.
     """
     reader = csv.reader(stream)
     try:
@@ -220,7 +229,7 @@ def read_accounts(
             yield Rejection(start, "(row)", "the row is not valid UTF-8 text: save the export as UTF-8")
             continue
         try:
-            record = _to_record(row, index, portal_code, start)
+            record = _to_record(row, index, portal_code, start, lean)
         except _RowError as problem:
             yield Rejection(
                 start,

@@ -200,6 +200,7 @@ _NUMBER = re.compile(
     r"(\d{1,5}(?:\s?[a-z](?![a-z]))?(?:\s*[-/]\s*\d{1,5}(?:\s?[a-z](?![a-z]))?)?)"
 )
 _VILLAGE_MARKER = re.compile(r"(?<![a-z])(?:kel|kelurahan|desa|ds)(?![a-z])")
+_VILLAGE_RIGHT_BEFORE = re.compile(r"(?<![a-z])(?:kel|kelurahan|desa|ds)\s*[.:]?\s*$")
 _BLOCK = re.compile(
     r"(?<![a-z])(?:blok|blk|block)\s*[.:]?\s*([a-z]{1,3}\s*[-.]?\s*\d{0,4}[a-z]?|\d{1,4}[a-z]?)(?![a-z\d])"
     r"(?:(?:\s*/\s*|\s+)(\d{1,4}[a-z]?)(?![a-z\d/.-]))?"
@@ -370,6 +371,15 @@ def _take_km(text: str) -> tuple[str | None, str]:
     return None, text
 
 
+def _block_mark(text: str) -> re.Match[str] | None:
+    """The Blok mark of a house, but not a village named after its transmigration block, which
+    follows its Kel./Desa marker directly (Desa Blok 10, Kel. Blok 31)."""
+    for match in _BLOCK.finditer(text):
+        if not _VILLAGE_RIGHT_BEFORE.search(text, 0, match.start()):
+            return match
+    return None
+
+
 def parse(text: str | None, *, settle: bool = True) -> ParsedAddress:
     """Parse one free-text Indonesian address.
 
@@ -415,7 +425,7 @@ def _parse_once(text: str | None) -> ParsedAddress:
     km, s = _take_km(s)
     number, s = _take(_NUMBER, s, "no", "nmr", "#")
     block = None
-    match = _BLOCK.search(s) if "bl" in s else None
+    match = _block_mark(s) if "bl" in s else None
     if match:
         block = _compact_code(match.group(1))
         if number is None and match.group(2):
