@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 DEMO_DATA ?= var/demo
 
-.PHONY: venv demo test lint lock bench clean
+.PHONY: venv demo test lint lock messages bench clean
 
 venv: $(STAMP)
 
@@ -35,6 +35,14 @@ lint: venv
 	$(BIN)/ruff format --check .
 
 # Regenerate the pinned versions after changing dependencies in pyproject.toml.
+# Refresh the Indonesian translations after changing interface text (needs GNU gettext); the compiled
+# .mo is committed so that a fresh clone needs no gettext.
+messages: venv
+	cd src/satupintu && DJANGO_SETTINGS_MODULE=satupintu.hub.settings SATUPINTU_DATA_DIR=$$(mktemp -d) \
+		$(CURDIR)/$(BIN)/django-admin makemessages -l id && \
+		DJANGO_SETTINGS_MODULE=satupintu.hub.settings SATUPINTU_DATA_DIR=$$(mktemp -d) \
+		$(CURDIR)/$(BIN)/django-admin compilemessages
+
 lock: venv
 	$(BIN)/python -m pip install --quiet uv
 	$(BIN)/uv pip compile -q pyproject.toml --extra dev --extra bench --python-version 3.11 -o requirements.lock

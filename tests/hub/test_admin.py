@@ -49,3 +49,13 @@ def test_people_without_staff_rights_do_not_see_accounts(client):
     client.force_login(user)
     page = client.get("/admin/vendors/portalaccount/")
     assert page.status_code == 302 and "/admin/login/" in page["Location"]
+
+
+@pytest.mark.django_db
+def test_the_hub_speaks_indonesian_by_default_and_english_on_request(client, directorate):
+    client.force_login(directorate)
+    page = client.get("/admin/groups/activationgroup/")
+    assert page.status_code == 200
+    assert "Grup aktivasi" in page.content.decode() or "grup aktivasi" in page.content.decode()
+    page = client.get("/admin/groups/activationgroup/", headers={"accept-language": "en"})
+    assert "activation group" in page.content.decode()
