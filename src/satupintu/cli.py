@@ -160,7 +160,7 @@ def aggregate(
         return
     if output is None:
         raise _fail("--output is required with --input")
-    from satupintu.aggregation.files import aggregate_file
+    from satupintu.aggregation.files import ShardFailed, aggregate_file
     from satupintu.aggregation.io import CsvFormatError
 
     if not input.is_file():
@@ -170,6 +170,8 @@ def aggregate(
             outcome = aggregate_file(input, output, shards=workers, explain=explain, progress=advance)
     except CsvFormatError as exc:
         raise _fail(f"{input}: {exc}") from None
+    except ShardFailed as exc:
+        raise _fail(f"{input}: {exc}; try again with --workers 1") from None
     for r in outcome.rejections[:20]:
         err.print(f"line {r.line}: {r.field}: {r.reason}")
     for text in outcome.explanations:

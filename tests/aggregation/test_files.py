@@ -154,3 +154,29 @@ def test_a_bad_header_is_a_format_error(write_csv, tmp_path):
 def test_the_15_and_16_digit_forms_of_an_npwp_share_a_shard():
     for shards in (2, 3, 5):
         assert npwp_shard("01.312.166.0-091.000", shards) == npwp_shard("0013121660091000", shards)
+
+
+def test_a_row_the_csv_module_cannot_read_is_reported_once(write_csv, tmp_path):
+    first, second = _two_shard_npwps()
+    text = csv_text([row(user_id="A", npwp=first), row(user_id="B", npwp=second)])
+    path = write_csv(text + "lkpp,C," + "x" * 200_000 + "\n")  # beyond the csv module's field limit
+    outcome = aggregate_file(path, tmp_path / "groups.csv", shards=2)
+    assert [(r.line, r.field) for r in outcome.rejections] == [(4, "(row)")]
+    assert "cannot be read as CSV" in outcome.rejections[0].reason
+    assert outcome.summary["accounts"] == 2
+
+
+def test_a_shard_process_that_dies_is_reported_as_such(synthetic, tmp_path, monkeypatch):
+    import os
+
+    from satupintu.aggregation import files
+
+    def die(*args, **kwargs):
+        if os.getpid() != parent:
+            os._exit(9)  # as the out-of-memory killer would leave it: no word to the parent
+        return real(*args, **kwargs)
+
+    parent, real = os.getpid(), files._run_shard
+    monkeypatch.setattr(files, "_run_shard", die)
+    with pytest.raises(files.ShardFailed, match="ended without a result"):
+        aggregate_file(synthetic, tmp_path / "groups.csv", shards=2)

@@ -40,6 +40,14 @@ _ACROSS_SHARDS = (Finding.USER_ID_COLLISION, Finding.EMAIL_SHARED)
 _ORDER = {f.value: k for k, f in enumerate(Finding)}
 
 
+class ShardFailed(RuntimeError):
+    """A shard's process failed; ``details`` holds its traceback for the log, not for the user."""
+
+    def __init__(self, message: str, details: str = "") -> None:
+        super().__init__(message)
+        self.details = details
+
+
 @dataclass
 class FileAggregation:
     """What a file-to-file run found: counts, the rejected rows and, when asked, the explanations."""
@@ -179,10 +187,18 @@ def _run_shards(
         with paused_gc():
             parts = [_run_shard(source, (0, count), explain, tick)]
         for process, receiver in children:
-            status, payload = receiver.recv()
+            try:
+                status, payload = receiver.recv()
+            except EOFError:  # killed, e.g. by the out-of-memory killer, before it could report
+                process.join()
+                raise ShardFailed(
+                    f"an aggregation process ended without a result (exit code {process.exitcode})"
+                ) from None
             process.join()
             if status != "ok":
-                raise RuntimeError(f"an aggregation shard failed:\n{payload}")
+                raise ShardFailed(
+                    f"an aggregation process failed: {payload.strip().splitlines()[-1]}", payload
+                )
             parts.append(payload)
     finally:
         for process, _ in children:

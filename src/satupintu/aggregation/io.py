@@ -212,7 +212,8 @@ def read_accounts(
         except StopIteration:
             return
         except csv.Error as exc:
-            yield Rejection(line, "(row)", f"the row cannot be read as CSV: {exc}")
+            if shard is None or shard[0] == 0:
+                yield Rejection(line, "(row)", f"the row cannot be read as CSV: {exc}")
             line = reader.line_num + 1
             continue
         start, line = line, reader.line_num + 1
