@@ -437,25 +437,26 @@ def _parse_once(text: str | None) -> ParsedAddress:
 
     places: list[Place] = []
     areas: dict[str, str] = {}
+    # Each segment as its words joined by single spaces: non-word runs became one space.
     segments = [
-        t for t in (tuple(seg.split()) for seg in _NON_WORD.sub(" ", _BREAKS.sub(",", s)).split(",")) if t
+        seg for seg in (part.strip() for part in _NON_WORD.sub(" ", _BREAKS.sub(",", s)).split(",")) if seg
     ]
     if number is None:
         # A number standing alone after the first segment ("Jl. Melati, 5, Kel. ...", "Blok C2, 121")
         # is the house number, and then a number ending a street name is part of the name (Gg. Kenari 1).
-        for position, tokens in enumerate(segments[1:], 1):
-            if len(tokens) == 1 and _SEGMENT_NUMBER.match(tokens[0]):
-                number = _compact_code(tokens[0])
+        for position, segment in enumerate(segments[1:], 1):
+            if " " not in segment and _SEGMENT_NUMBER.match(segment):
+                number = _compact_code(segment)
                 del segments[position]
                 break
-    for position, tokens in enumerate(segments):
-        found, named, segment_number = _read_segment(tokens, position == 0, number is not None)
+    for position, segment in enumerate(segments):
+        found, named, segment_number = _read_segment(segment, position == 0, number is not None)
         places.extend(found)
         for area, name in named:
             areas.setdefault(area, name)
         number = number or segment_number
     return ParsedAddress(
-        places=tuple(sorted(set(places), key=lambda p: (_KIND_ORDER[p.kind], p.name))),
+        places=tuple(places) if len(places) < 2 else tuple(sorted(set(places), key=_place_order)),
         number=number,
         block=block,
         kavling=kavling,
@@ -474,15 +475,21 @@ def _parse_once(text: str | None) -> ParsedAddress:
 _Segment = tuple[tuple[Place, ...], tuple[tuple[str, str], ...], str | None]
 
 
+def _place_order(place: Place) -> tuple[int, str]:
+    return _KIND_ORDER[place.kind], place.name
+
+
 @lru_cache(maxsize=131072)
-def _read_segment(tokens: tuple[str, ...], first: bool, numbered: bool) -> _Segment:
-    """Read one comma-separated segment into places and areas.
+def _read_segment(segment: str, first: bool, numbered: bool) -> _Segment:
+    """Read one comma-separated segment (its words joined by single spaces) into places and areas.
 
     Segments repeat across addresses far more than whole addresses do (one kelurahan, one street, many
-    houses; the numbers are taken out before this), so their readings are cached. ``numbered`` says
+    houses; the numbers are taken out before this), so their readings are cached by the segment's
+    text. ``numbered`` says
     whether the house number is already known: when it is not, a bare number right after a street name
     is the house number ("Jl. Melati 5, Kel. ..."), and it comes back as the third item.
     """
+    tokens = segment.split()
     kind: str | None = UNMARKED if first else None
     area: str | None = None
     words: list[str] = []
