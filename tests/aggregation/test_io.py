@@ -420,3 +420,9 @@ def test_write_groups_and_rejections_round_trip():
         ["line", "portal", "user_id", "field", "reason"],
         ["3", "lkpp", "u", "packages", "bad, really"],
     ]
+
+
+def test_a_row_holding_a_nul_character_is_rejected():
+    items = read(csv_text([row(user_id="SATU"), row(user_id="DUA", portal="lk\x00pp")]))
+    assert [type(x).__name__ for x in items] == ["AccountRecord", "Rejection"]
+    assert items[1].line == 3 and "NUL" in items[1].reason

@@ -270,9 +270,9 @@ def _needs_review(found: list[Finding] | None) -> bool:
     return bool(found) and any(f in REVIEW_FINDINGS for f in found)  # type: ignore[union-attr]
 
 
-def _group_id(portal: str, user_id_key: str, taken: set[str]) -> str:
+def _group_id(portal: str, user_key: str, taken: set[str]) -> str:
     """A stable id derived from the group's first account (portal and user ID), unique in this run."""
-    digest = hashlib.blake2b(f"{portal}\x1f{user_id_key}".encode(), digest_size=16).hexdigest()
+    digest = hashlib.blake2b(f"{portal}\x1f{user_key}".encode(), digest_size=16).hexdigest()
     size = 12
     while f"G{digest[:size]}" in taken:
         size += 2
@@ -299,8 +299,9 @@ def aggregate(
 ) -> AggregationResult:
     """Group the accounts, elect each group's single, and list every account's findings.
 
-    ``evidence=False`` keeps only the comparisons that split a group for review, not those that joined
-    it: `AggregationResult.explain` then tells less, and a million accounts take less time and memory.
+    ``evidence=False`` keeps only the conflicts that broke a chain of same-place links apart, not the
+    comparisons that joined a group or the doubts that sent it to review: `AggregationResult.explain`
+    then tells less, and a million accounts take less time and memory.
     """
     with paused_gc():
         return _aggregate(records, progress, evidence)
@@ -380,7 +381,7 @@ def _aggregate(
     uid = [user_id_key(r.user_id) for r in records]
     rank = [0] * n
     # One string per account sorts as (portal, user ID) does, and far faster than tuples: a portal
-    # code holds no NUL (the CSV reader refuses it).
+    # code holds no NUL (the CSV reader refuses such rows, and the hub's codes are letters and digits).
     ordering = [f"{r.portal}\x00{key}" for r, key in zip(records, uid, strict=True)]
     for position, i in enumerate(sorted(range(n), key=ordering.__getitem__)):
         rank[i] = position

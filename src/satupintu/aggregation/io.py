@@ -226,8 +226,15 @@ def read_accounts(
         if len(row) != width:
             yield Rejection(start, "(row)", f"the row has {len(row)} fields but the header has {width}")
             continue
-        if _UNDECODABLE.search("".join(row)):
+        text = "".join(row)
+        if _UNDECODABLE.search(text):
             yield Rejection(start, "(row)", "the row is not valid UTF-8 text: save the export as UTF-8")
+            continue
+        if "\x00" in text:
+            # No text column can store it (PostgreSQL refuses it), and it only comes from a damaged file.
+            yield Rejection(
+                start, "(row)", "the row holds a NUL character: the export is damaged, export it again"
+            )
             continue
         try:
             record = _to_record(row, index, portal_code, start, lean)
