@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from satupintu.aggregation.records import AccountRecord, user_id_key
+from satupintu.aggregation.records import AccountRecord, email_key, user_id_key
 from satupintu.bulk import paused_gc
 from satupintu.core import npwp, regions
 from satupintu.core.address import Comparison, ParsedAddress, Verdict, compare, parse
@@ -432,7 +432,7 @@ def _cross_group_findings(
     for finding, keys, values in (
         (Finding.USER_ID_COLLISION, uid, group_of),
         (Finding.BRANCH_SAME_NPWP, canonical, group_of),
-        (Finding.EMAIL_SHARED, [r.email.strip().casefold() for r in records], npwp_keys(records, canonical)),
+        (Finding.EMAIL_SHARED, [email_key(r.email) for r in records], npwp_keys(records, canonical)),
     ):
         for i in shared_by_several(keys, values):
             findings[i].append(finding)

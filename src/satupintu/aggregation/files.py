@@ -13,7 +13,6 @@ different shards whose ids collide. Both are rare; the outcome is the same eithe
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import operator
 import os
@@ -30,7 +29,7 @@ from satupintu.aggregation.engine import (
     shared_by_several,
 )
 from satupintu.aggregation.io import Rejection, open_export, read_accounts, write_groups
-from satupintu.aggregation.records import user_id_key
+from satupintu.aggregation.records import email_key, user_id_key
 from satupintu.bulk import paused_gc
 
 # Below this many bytes a file is aggregated in one process: starting others would cost more.
@@ -106,7 +105,7 @@ def _reduce(result: AggregationResult, rejections: list[Rejection], explain: boo
         portals=[r.portal for r in records],
         user_ids=[r.user_id for r in records],
         user_id_keys=[user_id_key(r.user_id) for r in records],
-        emails=[r.email.strip().casefold() for r in records],
+        emails=[email_key(r.email) for r in records],
         npwp_keys=npwp_keys(records, result.canonical),
         group_ids=group_ids,
         roles=[role.value for role in result.roles],
@@ -117,14 +116,13 @@ def _reduce(result: AggregationResult, rejections: list[Rejection], explain: boo
 
 
 def _child(path: Path, shard: tuple[int, int], explain: bool, counter, conn) -> None:
-    gc.disable()  # a short-lived process of acyclic objects: see `paused_gc`
-
     def tick(n: int) -> None:
         with counter.get_lock():
             counter.value += n
 
     try:
-        conn.send(("ok", _run_shard(path, shard, explain, tick)))
+        with paused_gc():
+            conn.send(("ok", _run_shard(path, shard, explain, tick)))
     except BaseException:  # reported to the parent, which raises it
         conn.send(("error", traceback.format_exc()))
     finally:

@@ -37,3 +37,8 @@ class AccountRecord:
 
 def user_id_key(user_id: str) -> str:
     return user_id.strip().casefold()
+
+
+def email_key(email: str) -> str:
+    """An email as accounts are compared by it (EMAIL_SHARED): trimmed and case-folded."""
+    return email.strip().casefold()
