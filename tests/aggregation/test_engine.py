@@ -225,9 +225,10 @@ def test_two_companies_at_one_address_are_separate_groups():
     ],
 )
 def test_unusable_account_goes_to_review_alone(fields, finding):
+    # The healthy account is elsewhere on another street: nothing points the unusable one to its group.
     records = [
         acct("lkpp", "bermasalah", **fields),
-        acct("jakarta", "sehat", packages=1),
+        acct("jakarta", "sehat", packages=1, address="Jl. Asia Afrika No. 3", email="info@sehat.co.id"),
     ]
     result = aggregate(records)
     assert finding in findings_of(result, 0)

@@ -126,6 +126,73 @@ def test_findings_across_shards_are_found(write_csv, tmp_path):
     assert out.read_text(encoding="utf-8") == reference(path)[0]
 
 
+def _npwps_in_shard(shard: int) -> list[str]:
+    """Valid NPWPs that fall in ``shard`` of two."""
+    found = []
+    for body in range(31_123_456, 31_123_556):
+        value = f"{body}{luhn.calc_check_digit(str(body))}012000"
+        if npwp_shard(value, 2) == shard:
+            found.append(value)
+    return found
+
+
+def _npwp_of_the_other_shard(written: str) -> str:
+    """A valid NPWP in the other shard of two than ``written``."""
+    return _two_shard_npwps()[1 - npwp_shard(written, 2)]
+
+
+def test_an_account_without_npwp_is_proposed_to_a_group_of_another_shard(write_csv, tmp_path):
+    company = _npwp_of_the_other_shard("")
+    path = write_csv(
+        csv_text(
+            [
+                row(user_id="TANPA", npwp=""),
+                row(user_id="PUSAT", npwp=company, portal="jabarprov"),
+                row(user_id="ANGGOTA", npwp=company, portal="jatimprov"),
+            ]
+        )
+    )
+    out = tmp_path / "groups.csv"
+    outcome = aggregate_file(path, out, shards=2)
+    assert outcome.shards == 2
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert len({r["group_id"] for r in rows}) == 1
+    assert [r["role"] for r in rows] == ["review", "single", "member"]
+    assert out.read_text(encoding="utf-8") == reference(path)[0]
+
+
+@pytest.mark.parametrize("owner_finds", [True, False], ids=["own-shard-too", "other-shard-only"])
+def test_groups_of_two_shards_that_both_qualify_rule_the_proposal_out(write_csv, tmp_path, owner_finds):
+    # Two companies in one building with one consultant's email: the account without NPWP could be
+    # either, so it stays alone, whichever shards the two companies fall in.
+    own = npwp_shard("", 2)
+    first = _npwps_in_shard(own if owner_finds else 1 - own)[0]
+    second = _npwps_in_shard(1 - own)[1]
+    path = write_csv(
+        csv_text(
+            [
+                row(user_id="TANPA", npwp=""),
+                row(user_id="SATU", npwp=first, portal="jabarprov"),
+                row(user_id="DUA", npwp=second, portal="jatimprov", name="PT Lain"),
+            ]
+        )
+    )
+    out = tmp_path / "groups.csv"
+    outcome = aggregate_file(path, out, shards=2)
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert rows[0]["group_id"] not in {rows[1]["group_id"], rows[2]["group_id"]}
+    assert out.read_text(encoding="utf-8") == reference(path)[0]
+    assert outcome.shards == 2
+
+
+def test_explanations_of_a_proposal_across_shards_come_from_one_process(write_csv, tmp_path):
+    company = _npwp_of_the_other_shard("")
+    path = write_csv(csv_text([row(user_id="TANPA", npwp=""), row(user_id="PUSAT", npwp=company)]))
+    outcome = aggregate_file(path, tmp_path / "groups.csv", shards=2, explain=True)
+    assert outcome.shards == 1
+    assert any("lkpp/TANPA is proposed" in text for text in outcome.explanations)
+
+
 def test_rejected_rows_are_reported_once_with_their_lines(write_csv, tmp_path):
     first, second = _two_shard_npwps()
     text = csv_text(

@@ -99,6 +99,13 @@ SAME = [
     ("wrong-marked-postal-code", "Jl. Melati No. 5, Kode Pos 16151", "Jl. Melati No. 5, Kode Pos 16999"),
     ("trailing-city-province", "Jl. Melati No. 5", "Jl. Melati No. 5, Kota Bogor, Jawa Barat"),
     ("trailing-kab-province", "Jl. Melati No. 5", "Jl. Melati No. 5, Kab. Bogor, Jawa Barat"),
+    ("title-with-a-typo", "Jl. Majyen Sungkono No. 12", "Jl. Mayjen Soengkono No. 12"),
+    (
+        "title-with-a-typo-dropped-on-the-other-side",
+        "Jl. Raya Mayjrn Sungkono Km. 20",
+        "Jl. Raya Sungkono Km 20",
+    ),
+    ("title-with-a-doubled-letter", "Jl. Mayjjen Sungkono No. 3", "Jalan Sungkono No. 3"),
     (
         "faq-cahaya",
         "Jl. Jend. Soedirman No. 05 RT.003/RW.005",
@@ -149,6 +156,8 @@ DIFFERENT = [
     ("jalan-vs-gang", "Jl. Mawar No. 5", "Gg. Mawar No. 5"),
     ("estate", "Perum Griya Asri Blok C2 No. 5", "Perum Bumi Indah Blok C2 No. 5"),
     ("short-name-typo", "Jl. Duku No. 5", "Jl. Duka No. 5"),
+    # Serasan is a place one letter from the title Sersan: it is a name, not a title with a typo.
+    ("place-name-near-a-title", "Jl. Serasan Indah No. 5", "Jl. Indah No. 5"),
     ("number-despite-same-rt-rw", "Jl. Melati No. 5 RT 3/RW 5", "Jl. Melati No. 6 RT 3/RW 5"),
 ]
 

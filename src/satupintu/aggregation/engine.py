@@ -79,6 +79,15 @@ class Group:
     review: bool = False
     evidence: list[Evidence] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # Accounts in `members` that most likely belong here but wait for review (role ``review``): a
+    # region or an address is missing, and everything else points to this group alone. They take no
+    # part in electing the single and do not derive the group's id.
+    proposed: list[int] = field(default_factory=list)
+
+    @property
+    def waiting(self) -> bool:
+        """Whether someone must look at this group: it is undecided, or accounts are proposed to it."""
+        return self.review or bool(self.proposed)
 
 
 @dataclass(slots=True)
@@ -90,6 +99,11 @@ class AggregationResult:
     findings: list[tuple[Finding, ...]]
     # Each account's canonical NPWP, None where it is not valid.
     canonical: list[str | None]
+    # For each account of invalid NPWP held back for that alone, and for each guest (see `aggregate`):
+    # the id of the one group here it is proposed to, "" for none, "?" when a group here rules any
+    # proposal out (two qualify, or one only possibly).
+    npwp_proposals: dict[int, str] = field(default_factory=dict)
+    guest_proposals: list[str] = field(default_factory=list)
 
     def rows(self) -> Iterator[tuple[str, str, str, str, str]]:
         """One GROUPS.csv row per account, in input order."""
@@ -132,7 +146,7 @@ class AggregationResult:
                 f"  {self.roles[i].value:6} {label[i]}: {r.packages} package(s), registered "
                 f"{r.registered_at or 'unknown'}; address '{r.address}'"
             )
-        if group.single is not None and len(group.members) > 1:
+        if group.single is not None and len(group.members) - len(group.proposed) > 1:
             lines.append(
                 f"  {label[group.single]} is the User ID Tunggal: most packages, then earliest "
                 "registration, then portal code, then user ID"
@@ -180,6 +194,7 @@ class _Cluster:
     review: bool = False
     evidence: list[Evidence] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    proposed: list[int] = field(default_factory=list)
 
 
 def _cluster_block(
@@ -270,7 +285,7 @@ def _needs_review(found: list[Finding] | None) -> bool:
     return bool(found) and any(f in REVIEW_FINDINGS for f in found)  # type: ignore[union-attr]
 
 
-def _group_id(portal: str, user_key: str, taken: set[str]) -> str:
+def group_id(portal: str, user_key: str, taken: set[str]) -> str:
     """A stable id derived from the group's first account (portal and user ID), unique in this run."""
     digest = hashlib.blake2b(f"{portal}\x1f{user_key}".encode(), digest_size=16).hexdigest()
     size = 12
@@ -296,19 +311,26 @@ def aggregate(
     progress: Callable[[int], None] | None = None,
     *,
     evidence: bool = True,
+    guests: Sequence[AccountRecord] = (),
 ) -> AggregationResult:
     """Group the accounts, elect each group's single, and list every account's findings.
 
     ``evidence=False`` keeps only the conflicts that broke a chain of same-place links apart, not the
     comparisons that joined a group or the doubts that sent it to review: `AggregationResult.explain`
     then tells less, and a million accounts take less time and memory.
+
+    ``guests`` are accounts of invalid NPWP aggregated elsewhere (another shard of one file): they form
+    no group here, and `AggregationResult.guest_proposals` says which group here each would join.
     """
     with paused_gc():
-        return _aggregate(records, progress, evidence)
+        return _aggregate(records, progress, evidence, guests)
 
 
 def _aggregate(
-    records: Sequence[AccountRecord], progress: Callable[[int], None] | None, evidence: bool
+    records: Sequence[AccountRecord],
+    progress: Callable[[int], None] | None,
+    evidence: bool,
+    guests: Sequence[AccountRecord],
 ) -> AggregationResult:
     n = len(records)
     # Most accounts have no finding: findings and notes are kept for the few that do.
@@ -317,6 +339,8 @@ def _aggregate(
     canonical: list[str | None] = [None] * n
     regency_of: list[str | None] = [None] * n
     blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
+    # Accounts with a valid NPWP whose region cannot be read: one may yet be proposed to a group.
+    unresolved: dict[int, regions.RegionResolution] = {}
     check_npwp = lru_cache(maxsize=65536)(npwp.check)
 
     # First pass, cheap: NPWP and region decide each account's block.
@@ -332,6 +356,8 @@ def _aggregate(
         else:
             findings[i].append(Finding.REGION_INVALID)
             notes[i].append(region.describe())
+            if checked.valid:
+                unresolved[i] = region
         if checked.valid and region.ok:
             blocks[checked.canonical, regency_of[i]].append(i)  # type: ignore[index]
 
@@ -370,6 +396,18 @@ def _aggregate(
                 cluster.notes = [*cluster.notes, *cluster_notes]
             clusters.append((cluster, block_npwp, regency))
     del parsed, blocks
+    emails = [email_key(r.email) for r in records]
+    pending = [i for i in sorted(set(findings) - decided) if len(set(findings[i]) & REVIEW_FINDINGS) == 1]
+    wanted = {emails[i] for i in pending if canonical[i] is None} | {email_key(g.email) for g in guests}
+    context = _Context(records, clusters, unresolved, regency_of, canonical, emails, wanted)
+    for i in pending:
+        home = _propose(context, i, findings[i], notes.get(i, []), evidence)
+        if home is not None:
+            home.proposed.append(i)
+            decided.add(i)
+    guest_homes = [guest_proposal(context, g) for g in guests]
+    npwp_homes = context.npwp_homes
+    del context
     for i in range(n):
         if i not in decided:
             clusters.append((_Cluster([i], review=True, notes=notes.get(i, [])), canonical[i], None))
@@ -395,15 +433,18 @@ def _aggregate(
     roles = [Role.REVIEW] * n
     for gi, (cluster, block_npwp, regency) in enumerate(clusters):
         group = Group(
-            _group_id(records[cluster.members[0]].portal, uid[cluster.members[0]], taken),
-            cluster.members,
+            group_id(records[cluster.members[0]].portal, uid[cluster.members[0]], taken),
+            sorted(cluster.members + cluster.proposed, key=rank.__getitem__)
+            if cluster.proposed
+            else cluster.members,
             block_npwp,
             regency,
             review=cluster.review,
             evidence=cluster.evidence,
             notes=cluster.notes,
+            proposed=sorted(cluster.proposed, key=rank.__getitem__),
         )
-        for i in cluster.members:
+        for i in group.members:
             group_of[i] = gi
             if cluster.review and not _needs_review(findings.get(i)):
                 findings[i].append(Finding.ADDRESS_UNCERTAIN)
@@ -413,17 +454,206 @@ def _aggregate(
                 roles[i] = Role.SINGLE if i == group.single else Role.MEMBER
         groups.append(group)
 
-    _cross_group_findings(records, uid, canonical, group_of, findings)
+    _cross_group_findings(uid, emails, records, canonical, group_of, findings)
     order = {f: k for k, f in enumerate(Finding)}
     per_account = [
         tuple(sorted(set(findings[i]), key=order.__getitem__)) if i in findings else () for i in range(n)
     ]
-    return AggregationResult(records, groups, group_of, roles, per_account, canonical)
+    ids = {id(cluster): groups[gi].group_id for gi, (cluster, _, _) in enumerate(clusters)}
+
+    def code(home: _Cluster | str | None) -> str:
+        return home if isinstance(home, str) else "" if home is None else ids[id(home)]
+
+    return AggregationResult(
+        records,
+        groups,
+        group_of,
+        roles,
+        per_account,
+        canonical,
+        npwp_proposals={i: code(home) for i, home in npwp_homes.items()},
+        guest_proposals=[code(home) for home in guest_homes],
+    )
+
+
+@dataclass(slots=True)
+class _Context:
+    """What proposing an account held back for review looks at: the groups found, indexed on demand."""
+
+    records: Sequence[AccountRecord]
+    clusters: list[tuple[_Cluster, str | None, str | None]]
+    unresolved: dict[int, regions.RegionResolution]
+    regency_of: Sequence[str | None]
+    canonical: Sequence[str | None]
+    emails: Sequence[str]
+    # The emails of the accounts of invalid NPWP to propose: only their groups are indexed by email.
+    wanted_emails: set[str]
+    _by_npwp: dict[str | None, list[tuple[_Cluster, str | None]]] | None = None
+    _by_email: dict[str, list[tuple[_Cluster, str | None]]] | None = None
+    _forms: dict[int, tuple[ParsedAddress, ...]] = field(default_factory=dict)
+    # For each account of invalid NPWP held back for it alone: the group it is proposed to, None, or "?"
+    # when a group rules any proposal out. The file path combines these across shards.
+    npwp_homes: dict[int, _Cluster | str | None] = field(default_factory=dict)
+
+    def by_npwp(self, key: str | None) -> list[tuple[_Cluster, str | None]]:
+        if self._by_npwp is None:
+            self._by_npwp = defaultdict(list)
+            for cluster, block_npwp, regency in self.clusters:
+                self._by_npwp[block_npwp].append((cluster, regency))
+        return self._by_npwp.get(key, []) if key else []
+
+    def by_email(self, key: str) -> list[tuple[_Cluster, str | None]]:
+        if self._by_email is None:
+            self._by_email = defaultdict(list)
+            for cluster, _, regency in self.clusters:
+                for email in {self.emails[m] for m in cluster.members} & self.wanted_emails:
+                    self._by_email[email].append((cluster, regency))
+        return self._by_email.get(key, []) if key else []
+
+    def forms(self, cluster: _Cluster) -> tuple[ParsedAddress, ...]:
+        """The group's distinct parsed addresses, parsed again: only a few groups are ever asked."""
+        found = self._forms.get(id(cluster))
+        if found is None:
+            found = tuple(
+                dict.fromkeys(parse(self.records[m].address, settle=False) for m in cluster.members)
+            )
+            self._forms[id(cluster)] = found
+        return found
+
+
+def _propose(
+    context: _Context, i: int, found: list[Finding], notes: list[str], keep_evidence: bool
+) -> _Cluster | None:
+    """Propose an account held back for one missing or unreadable field to the one group it most likely
+    belongs to. It stays in review (a person confirms), but the review starts from the right group.
+
+    - Region unreadable: the address is the same place as every writing of exactly one group of the
+      NPWP in a regency the region's text allows, and no other such group is even possibly it.
+    - Address missing: the NPWP has exactly one place in the regency, and that group shares the
+      account's email and does not contradict its head office or branch status.
+    - NPWP missing or one digit off: the address is the same place as every writing of exactly one
+      group in the regency that uses the account's email, and whose NPWP the digits nearly give.
+    """
+    record = context.records[i]
+    outcome: Comparison | None = None
+    if Finding.REGION_INVALID in found:
+        allowed = _regencies_allowed(context.unresolved[i]) if i in context.unresolved else None
+        options = [c for c, reg in context.by_npwp(context.canonical[i]) if allowed and allowed(reg)]
+        home, outcome, _ = _same_place_in(context, parse(record.address, settle=False), options)
+        reason = "its region cannot be read, but its address is the same place as this group's"
+    elif Finding.ADDRESS_MISSING in found:
+        regency = context.regency_of[i]
+        home = _only_place(
+            context, i, [c for c, reg in context.by_npwp(context.canonical[i]) if reg == regency]
+        )
+        reason = (
+            "it gives no address, but this is the only place of its NPWP in its regency, with the same "
+            "email and no other head office or branch status"
+        )
+    elif Finding.NPWP_INVALID in found:
+        home, outcome, blocked = _npwp_home(context, record, context.regency_of[i], context.emails[i])
+        context.npwp_homes[i] = "?" if blocked else home
+        reason = (
+            "its NPWP is missing or one digit off this group's, and its address and email are this group's"
+        )
+    else:
+        return None  # undecided against its own group: a person decides, from that group
+    if home is None:
+        return None
+    label = f"{record.portal}/{record.user_id}"
+    home.notes = [*home.notes, f"{label} is proposed: {reason}", *(f"{label}: {note}" for note in notes)]
+    if keep_evidence and outcome is not None:
+        home.evidence = [*home.evidence, Evidence(i, home.members[0], outcome.verdict, outcome.reasons)]
+    return home
+
+
+def _npwp_home(
+    context: _Context, record: AccountRecord, regency: str | None, email: str
+) -> tuple[_Cluster | None, Comparison | None, bool]:
+    """The group an account of invalid NPWP is proposed to, the comparison that chose it, and whether
+    a group here rules any proposal out (two groups qualify, or one only possibly)."""
+    options = [
+        c
+        for c, reg in context.by_email(email)
+        if reg == regency and npwp_nearly(record.npwp, context.canonical[c.members[0]])
+    ]
+    return _same_place_in(context, parse(record.address, settle=False), options)
+
+
+def guest_proposal(context: _Context, record: AccountRecord) -> _Cluster | str | None:
+    """`_npwp_home` for an account of another shard (see aggregation.files): its group here, None, or
+    "?" when a group here rules any proposal out."""
+    if npwp.check(record.npwp).valid:
+        return None
+    region = regions.resolve(record.province, record.regency)
+    if not region.ok:
+        return None
+    home, _, blocked = _npwp_home(context, record, region.regency.code, email_key(record.email))  # type: ignore[union-attr]
+    return "?" if blocked else home
+
+
+def npwp_nearly(written: str, canonical: str | None) -> bool:
+    """Whether an invalid NPWP could be ``canonical`` mistyped: nothing (or the all-zero placeholder)
+    written, or the same digits but one."""
+    if canonical is None:
+        return False
+    digits = npwp.compact(written)
+    if not digits.strip("0-"):
+        return True
+    digits = digits.rjust(16, "0")
+    return len(digits) == 16 and sum(a != b for a, b in zip(digits, canonical, strict=True)) <= 1
+
+
+def _regencies_allowed(region: regions.RegionResolution) -> Callable[[str], bool]:
+    """The regency codes an unreadable region may still mean: the regency or candidates it names, or
+    any regency of its province when the regency itself names none."""
+    codes = {c.code for c in region.candidates}
+    if region.regency is not None:
+        codes.add(region.regency.code)
+    prefix = None
+    if region.province is not None and (
+        not codes or region.status is regions.RegionStatus.REGENCY_NOT_IN_PROVINCE
+    ):
+        prefix = region.province.code + "."
+    return lambda code: code in codes or (prefix is not None and code.startswith(prefix))
+
+
+def _same_place_in(
+    context: _Context, address: ParsedAddress, options: list[_Cluster]
+) -> tuple[_Cluster | None, Comparison | None, bool]:
+    """The one group whose every writing is the same place as ``address``, the comparison with it, and
+    whether the options rule any proposal out: two groups are the same place, or one is possibly it."""
+    if address.is_empty:
+        return None, None, False
+    found: list[tuple[_Cluster, Comparison]] = []
+    for cluster in options:
+        outcomes = [compare(address, form) for form in context.forms(cluster)]
+        if all(o.verdict is Verdict.DIFFERENT for o in outcomes):
+            continue
+        if cluster.review or not all(o.verdict is Verdict.SAME for o in outcomes):
+            return None, None, True  # possibly this group, possibly not: a person decides
+        found.append((cluster, outcomes[0]))
+    if len(found) == 1:
+        return found[0][0], found[0][1], False
+    return None, None, bool(found)
+
+
+def _only_place(context: _Context, i: int, options: list[_Cluster]) -> _Cluster | None:
+    """The group of the NPWP's only place in the account's regency, where email and status agree."""
+    if len(options) != 1 or options[0].review:
+        return None
+    cluster, key, status = options[0], context.emails[i], context.records[i].status
+    if not key or all(context.emails[m] != key for m in cluster.members):
+        return None
+    if status and any(context.records[m].status not in ("", status) for m in cluster.members):
+        return None
+    return cluster
 
 
 def _cross_group_findings(
-    records: Sequence[AccountRecord],
     uid: Sequence[str],
+    emails: Sequence[str],
+    records: Sequence[AccountRecord],
     canonical: Sequence[str | None],
     group_of: Sequence[int],
     findings: dict[int, list[Finding]],
@@ -432,7 +662,7 @@ def _cross_group_findings(
     for finding, keys, values in (
         (Finding.USER_ID_COLLISION, uid, group_of),
         (Finding.BRANCH_SAME_NPWP, canonical, group_of),
-        (Finding.EMAIL_SHARED, [email_key(r.email) for r in records], npwp_keys(records, canonical)),
+        (Finding.EMAIL_SHARED, emails, npwp_keys(records, canonical)),
     ):
         for i in shared_by_several(keys, values):
             findings[i].append(finding)

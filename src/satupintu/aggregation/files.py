@@ -6,13 +6,21 @@ aggregated by a process of its own; this process then adds what looks across sha
 email held by several groups), checks that the group ids are unique across shards, and writes
 GROUPS.csv in input order.
 
-Two cases are left to the single-process path, which gives the reference result: a (portal, user ID)
-repeated in two shards (only a whole-file read can tell which row comes first) and two groups of
-different shards whose ids collide. Both are rare; the outcome is the same either way, only slower.
+An account of invalid NPWP may be proposed (in review) to a group of another shard: every shard also
+reads the other shards' accounts of invalid NPWP as guests and says which of its groups each would join,
+and this process settles each such account as the whole-file engine would: proposed where exactly one
+group in all shards qualifies and none rules it out.
+
+Three cases are left to the single-process path, which gives the reference result: a (portal, user ID)
+repeated in two shards (only a whole-file read can tell which row comes first), two groups of different
+shards whose ids collide, and explanations asked for where a proposal was settled across shards (the
+explanation is written by the shard that holds the group). All are rare; the outcome is the same
+either way, only slower.
 """
 
 from __future__ import annotations
 
+import bisect
 import multiprocessing
 import operator
 import os
@@ -25,10 +33,11 @@ from satupintu.aggregation.engine import (
     AggregationResult,
     Finding,
     aggregate,
+    group_id,
     npwp_keys,
     shared_by_several,
 )
-from satupintu.aggregation.io import Rejection, open_export, read_accounts, write_groups
+from satupintu.aggregation.io import Guest, Rejection, open_export, read_accounts, write_groups
 from satupintu.aggregation.records import email_key, user_id_key
 from satupintu.bulk import paused_gc
 
@@ -72,24 +81,33 @@ class _Shard:
     findings: list[tuple[str, ...]]
     rejections: list[Rejection]
     explanations: list[tuple[int, str]]
+    # By line: this shard's accounts of invalid NPWP, and the guests, with the group each is proposed to
+    # here ("" none, "?" ruled out here); see engine.AggregationResult.npwp_proposals.
+    npwp_proposals: dict[int, str] = field(default_factory=dict)
+    guest_proposals: dict[int, str] = field(default_factory=dict)
 
 
 def _run_shard(
     path: Path, shard: tuple[int, int], explain: bool, tick: Callable[[int], None] | None
 ) -> _Shard:
-    records, rejections = [], []
+    records, rejections, guests = [], [], []
     with open_export(path) as stream:
-        for item in read_accounts(stream, shard=shard, lean=True):
-            (rejections if isinstance(item, Rejection) else records).append(item)
-            if tick and len(records) % 10000 == 0 and not isinstance(item, Rejection):
-                tick(10000)
+        for item in read_accounts(stream, shard=shard, lean=True, guests=shard[1] > 1):
+            if isinstance(item, Rejection):
+                rejections.append(item)
+            elif isinstance(item, Guest):
+                guests.append(item.record)
+            else:
+                records.append(item)
+                if tick and len(records) % 10000 == 0:
+                    tick(10000)
     if tick:
         tick(len(records) % 10000)
-    result = aggregate(records, progress=tick, evidence=explain)
-    return _reduce(result, rejections, explain)
+    result = aggregate(records, progress=tick, evidence=explain, guests=guests)
+    return _reduce(result, rejections, explain, guests)
 
 
-def _reduce(result: AggregationResult, rejections: list[Rejection], explain: bool) -> _Shard:
+def _reduce(result: AggregationResult, rejections: list[Rejection], explain: bool, guests: list) -> _Shard:
     records = result.records
     across = {f.value for f in _ACROSS_SHARDS}
     group_ids = [result.groups[g].group_id for g in result.group_of]
@@ -112,6 +130,10 @@ def _reduce(result: AggregationResult, rejections: list[Rejection], explain: boo
         findings=[tuple(f.value for f in found if f.value not in across) for found in result.findings],
         rejections=rejections,
         explanations=explanations,
+        npwp_proposals={records[i].line: code for i, code in result.npwp_proposals.items()},
+        guest_proposals={
+            g.line: code for g, code in zip(guests, result.guest_proposals, strict=True) if code
+        },
     )
 
 
@@ -148,7 +170,9 @@ def aggregate_file(
     """
     count = shards or (default_shards() if source.stat().st_size >= PARALLEL_FROM_BYTES else 1)
     parts = _run_shards(source, count, explain, progress) if count > 1 else None
-    if parts is None or not _combinable(parts):
+    if parts is not None and not (_combinable(parts) and _settle_proposals(parts, explain)):
+        parts = None
+    if parts is None:
         with paused_gc():
             parts = [_run_shard(source, (0, 1), explain, progress)]
         count = 1
@@ -219,6 +243,37 @@ def _combinable(parts: list[_Shard]) -> bool:
         for gid in set(part.group_ids):
             if owner.setdefault(gid, number) != number:
                 return False
+    return True
+
+
+def _settle_proposals(parts: list[_Shard], explain: bool) -> bool:
+    """Settle each account of invalid NPWP as the whole-file engine would: proposed to the one group of
+    any shard that qualifies, where no shard rules it out. False when the single-process path must run
+    instead: explanations were asked for, or an account left alone would take a group's id."""
+    elsewhere: dict[int, list[str]] = {}
+    for part in parts:
+        for line, code in part.guest_proposals.items():
+            elsewhere.setdefault(line, []).append(code)
+    changes: list[tuple[_Shard, int, str]] = []
+    for part in parts:
+        for line, own in part.npwp_proposals.items():
+            codes = [own, *elsewhere.get(line, ())]
+            found = [code for code in codes if code not in ("", "?")]
+            settled = found[0] if len(found) == 1 and "?" not in codes else ""
+            if settled != own:
+                changes.append((part, line, settled))
+    if not changes:
+        return True
+    if explain:
+        return False
+    taken = {gid for part in parts for gid in part.group_ids}
+    for part, line, settled in changes:
+        position = bisect.bisect_left(part.lines, line)  # a shard's lines are in file order
+        if not settled:  # alone after all: the id its own group would have had
+            settled = group_id(part.portals[position], part.user_id_keys[position], set())
+            if settled in taken:
+                return False
+        part.group_ids[position] = settled
     return True
 
 

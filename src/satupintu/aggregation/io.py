@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import re
 import sys
 import zlib
@@ -162,6 +163,14 @@ def _to_record(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Guest:
+    """A row of another shard whose NPWP is invalid: it may belong to a group of this shard's NPWPs (see
+    aggregation.files), so this shard is asked too. Its own shard reports its problems, if any."""
+
+    record: AccountRecord
+
+
 def npwp_shard(value: str, shards: int) -> int:
     """The shard of an NPWP as written: the 15- and 16-digit forms of one number share a shard."""
     return zlib.crc32(npwp.compact(value)[-15:].encode("utf-8", "surrogateescape")) % shards
@@ -173,7 +182,8 @@ def read_accounts(
     portal_code: str | None = None,
     shard: tuple[int, int] | None = None,
     lean: bool = False,
-) -> Iterator[AccountRecord | Rejection]:
+    guests: bool = False,
+) -> Iterator[AccountRecord | Rejection | Guest]:
     """Yield one AccountRecord or Rejection per data row of a CSV export, in file order.
 
     ``portal_code``, when given, rejects rows of any other portal. A (portal, user ID) seen twice in one
@@ -182,7 +192,8 @@ def read_accounts(
     ``shard`` = (index, count) yields only the rows whose NPWP falls in that shard (see `npwp_shard`);
     rows that cannot be read far enough to find their NPWP belong to shard 0. Every row belongs to
     exactly one shard, so the shards of one file together yield what the whole file yields, except that
-    a user ID repeated across shards is only caught by the caller.
+    a user ID repeated across shards is only caught by the caller. With ``guests``, the readable rows of
+    other shards whose NPWP is not valid come as `Guest`, and nothing is rejected for them.
 
     ``lean`` leaves the name, phone and password hash out of the records (they are still checked): the
     aggregation engine does not use them, and a million records are lighter by about 150 MB.
@@ -219,10 +230,18 @@ def read_accounts(
         start, line = line, reader.line_num + 1
         if not row:
             continue  # a blank line is not a row
+        guest = False
         if shard is not None:
             mine = npwp_shard(row[npwp_column], shard[1]) if len(row) == width else 0
             if mine != shard[0]:
-                continue
+                if not guests or len(row) != width or _valid_npwp(row[npwp_column]):
+                    continue
+                guest = True
+        if guest:
+            record = _guest(row, index, portal_code, start, lean)
+            if record is not None:
+                yield Guest(record)
+            continue
         if len(row) != width:
             yield Rejection(start, "(row)", f"the row has {len(row)} fields but the header has {width}")
             continue
@@ -259,6 +278,24 @@ def read_accounts(
             )
             continue
         yield record
+
+
+@functools.lru_cache(maxsize=65536)
+def _valid_npwp(value: str) -> bool:
+    return npwp.check(value).valid
+
+
+def _guest(
+    row: list[str], index: dict[str, int], portal_code: str | None, line: int, lean: bool
+) -> AccountRecord | None:
+    """The record of another shard's row, or None where its own shard rejects it."""
+    text = "".join(row)
+    if _UNDECODABLE.search(text) or "\x00" in text:
+        return None
+    try:
+        return _to_record(row, index, portal_code, line, lean)
+    except _RowError:
+        return None
 
 
 def open_export(path: Path) -> TextIO:

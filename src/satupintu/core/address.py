@@ -331,7 +331,23 @@ def _word(token: str) -> tuple[str, str] | None:
 
 def _name(words: list[str]) -> tuple[str, str]:
     out = [w for w in (_word(t) for t in words) if w]
+    if len(out) > 1:
+        # A title with a typo (Majyen, Myjen, Kaptem) is still a title where a name follows it.
+        out = [w for k, w in enumerate(out) if k == len(out) - 1 or not _misspelt_title(w)]
     return " ".join(w[0] for w in out), " ".join(w[1] for w in out)
+
+
+# Titles long enough that one letter off is still recognisably them and hardly another word; Sersan is
+# left out (Serasan is a place name), and the short ones (Dr, Ir, Kol...) are one letter from too much.
+_LONG_TITLES = tuple(t for t in sorted(_TITLES) if len(t) >= 6 and t != "sersan")
+
+
+@lru_cache(maxsize=16384)
+def _misspelt_title(word: tuple[str, str]) -> bool:
+    canonical, plain = word
+    if canonical in _TITLES:  # doubled letters folded away: Mayjjen
+        return True
+    return len(plain) >= 5 and not plain.isdigit() and any(_typo_distance_one(plain, t) for t in _LONG_TITLES)
 
 
 def _compact_code(value: str) -> str:

@@ -66,7 +66,7 @@ def _store(result: AggregationResult, pks: list[int]) -> dict[str, int]:
             "npwp_canonical": g.npwp or "",
             "regency_code": g.regency or "",
             "size": len(g.members),
-            "review": g.review,
+            "review": g.waiting,
             "findings": _group_findings(result, g.members),
             "explanation": result.explain(g),
         }
