@@ -15,7 +15,15 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from satupintu.core.address import ParsedAddress, Verdict, compare, normalize, parse, render
+from satupintu.core.address import (
+    ParsedAddress,
+    Verdict,
+    compare,
+    names_a_street,
+    normalize,
+    parse,
+    render,
+)
 
 
 def verdict(a: str, b: str) -> Verdict:
@@ -470,3 +478,31 @@ def test_parsed_address_is_hashable_and_comparable():
     assert parse("Jl. Melati No. 5") == parse("JALAN MELATI NOMOR 05")
     assert len({parse("Jl. Melati No. 5"), parse("Jalan Melati No 5")}) == 1
     assert isinstance(parse("x"), ParsedAddress)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.one_of(ADDRESS_SOUP, ARBITRARY_TEXT, one_place_two_writings().map(lambda s: s[1])))
+def test_an_address_that_names_a_street_is_never_empty(text):
+    # The engine skips parsing where this says yes, so it must never say yes to an empty address.
+    if names_a_street(text):
+        assert not parse(text, settle=False).is_empty
+        assert not parse(text).is_empty
+
+
+@pytest.mark.parametrize(
+    ("text", "plain"),
+    [
+        ("Jl. Merdeka No. 5", True),
+        ("JLN.MERDEKA", True),
+        ("Gang Mawar II, No. 3", True),
+        ("jalan, merdeka", False),  # the name is in a segment of its own
+        ("Jl. Kampung Melayu", False),  # a marker word: the parser decides
+        ("Jl. Jend. Sudirman", False),  # a title first
+        ("Jl. RT 5", False),
+        ("Kel. Karet, Jl. Melati", False),
+        ("Jl. Seméru", False),  # not ASCII: folded by the parser
+        ("", False),
+    ],
+)
+def test_names_a_street(text, plain):
+    assert names_a_street(text) is plain

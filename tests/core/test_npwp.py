@@ -212,3 +212,34 @@ def test_agrees_with_stdnum_except_for_the_placeholder(digits):
         assert ours.problem in (NpwpProblem.CHECKSUM, NpwpProblem.NIK_INVALID, NpwpProblem.PLACEHOLDER)
         assert placeholder or not stdnum_npwp.is_valid(digits)
     assert ours.valid == (stdnum_npwp.is_valid(digits) and not placeholder)
+
+
+@settings(max_examples=2000)
+@given(
+    st.one_of(
+        st.text(alphabet="0123456789", min_size=15, max_size=16),
+        st.text(alphabet="0123456789 .-/", max_size=22),
+        st.text(max_size=20),
+        # Valid company numbers, and the same with one digit changed.
+        st.tuples(st.integers(0, 99_999_999), st.integers(0, 999_999), st.integers(0, 15)).map(
+            lambda t: _with_digit_changed(f"{t[0]:08d}{luhn.calc_check_digit(f'{t[0]:08d}')}{t[1]:06d}", t[2])
+        ),
+    )
+)
+def test_the_quick_check_agrees_with_the_full_one(value):
+    assert npwp.is_valid_quick(value) == npwp.is_valid(value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["01.312.166.0-091.000", "0013121660091000", "01.312.166.1-091.000", "000000000000000", "0" * 16, ""],
+)
+def test_the_quick_check_on_known_numbers(value):
+    assert npwp.is_valid_quick(value) == npwp.is_valid(value)
+
+
+def _with_digit_changed(number: str, position: int) -> str:
+    # Positions past the end leave the number as it is: half the examples stay valid.
+    if position >= len(number):
+        return number
+    return number[:position] + str((int(number[position]) + 3) % 10) + number[position + 1 :]

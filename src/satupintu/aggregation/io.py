@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import functools
 import re
 import sys
 import zlib
@@ -234,7 +233,7 @@ def read_accounts(
         if shard is not None:
             mine = npwp_shard(row[npwp_column], shard[1]) if len(row) == width else 0
             if mine != shard[0]:
-                if not guests or len(row) != width or _valid_npwp(row[npwp_column]):
+                if not guests or len(row) != width or npwp.is_valid_quick(row[npwp_column]):
                     continue
                 guest = True
         if guest:
@@ -278,11 +277,6 @@ def read_accounts(
             )
             continue
         yield record
-
-
-@functools.lru_cache(maxsize=65536)
-def _valid_npwp(value: str) -> bool:
-    return npwp.check(value).valid
 
 
 def _guest(

@@ -396,6 +396,20 @@ def _block_mark(text: str) -> re.Match[str] | None:
     return None
 
 
+# An address that opens with a street or alley marker and a name word: it can never be empty.
+_PLAIN_STREET = re.compile(r"[^a-z0-9,;()\n]*(?:jl|jln|jalan|gg|gang)[^a-z0-9,;()\n]+([a-z]{3,})(?![a-z0-9])")
+_NOT_A_NAME = _TITLES | _NUMBER_MARKERS | _PLACE_MARKERS.keys() | _AREA_MARKERS.keys() | _ROMAN.keys()
+
+
+def names_a_street(text: str) -> bool:
+    """A cheap sufficient test that ``parse(text)`` is not empty: the text opens with Jl./Gg. and a
+    name. False says nothing; the engine then parses the address to know."""
+    if not text.isascii():
+        return False
+    match = _PLAIN_STREET.match(text.lower())
+    return match is not None and match.group(1) not in _NOT_A_NAME
+
+
 def parse(text: str | None, *, settle: bool = True) -> ParsedAddress:
     """Parse one free-text Indonesian address.
 

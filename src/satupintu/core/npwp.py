@@ -94,6 +94,24 @@ def is_valid(value: str | None) -> bool:
     return check(value).valid
 
 
+_DOUBLED_DIGIT = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)  # 2d with its digits summed, as Luhn adds them
+
+
+def is_valid_quick(value: str) -> bool:
+    """`is_valid`, several times faster on the company forms (15 digits, or 16 starting with 0): the
+    file path asks it of every row of a million-row export. Other forms go to `is_valid`."""
+    digits = compact(value)
+    if len(digits) == 15:
+        digits = "0" + digits
+    if len(digits) != 16 or digits[0] != "0" or not (digits.isascii() and digits.isdigit()):
+        return is_valid(value)
+    body = digits[1:10]
+    if body == "000000000":
+        return False  # the placeholder
+    total = sum(map(int, body[-1::-2])) + sum(map(_DOUBLED_DIGIT.__getitem__, map(int, body[-2::-2])))
+    return total % 10 == 0
+
+
 def format_display(value: str) -> str:
     """Format for people: a company number in the familiar dotted 15-digit form with its 16 digits
     beside it (``01.312.166.0-091.000 (0013121660091000)``); a NIK-based one in groups of four."""
