@@ -483,10 +483,10 @@ def test_parsed_address_is_hashable_and_comparable():
 @settings(max_examples=1500, deadline=None)
 @given(st.one_of(ADDRESS_SOUP, ARBITRARY_TEXT, one_place_two_writings().map(lambda s: s[1])))
 def test_an_address_that_names_a_street_is_never_empty(text):
-    # The engine skips parsing where this says yes, so it must never say yes to an empty address.
+    # The engine skips parsing where this says yes, so it must never say yes to an address that the
+    # engine's parse (a single reading) finds empty.
     if names_a_street(text):
         assert not parse(text, settle=False).is_empty
-        assert not parse(text).is_empty
 
 
 @pytest.mark.parametrize(

@@ -19,6 +19,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 # Kinds of named place, in the order they are rendered. A name with no marker can only stand first in
 # an address (later unmarked segments name the locality), so it is rendered first.
@@ -245,9 +246,11 @@ class Place:
     plain: str = field(default="", compare=False)
 
 
-@dataclass(frozen=True, slots=True)
-class ParsedAddress:
-    """An address broken into the parts that matter for deciding whether two writings are one place."""
+class ParsedAddress(NamedTuple):
+    """An address broken into the parts that matter for deciding whether two writings are one place.
+
+    A named tuple rather than a frozen dataclass: the engine makes one per account, and a tuple is
+    built in half the time while hashing and comparing the same way."""
 
     places: tuple[Place, ...] = ()
     number: str | None = None
@@ -735,8 +738,7 @@ def compare(a: ParsedAddress, b: ParsedAddress) -> Comparison:
     if a.is_empty or b.is_empty:
         return Comparison(Verdict.UNCERTAIN, ("address is empty or unreadable",))
     pinned = False  # a discriminating number that both give and agree on pins the place down
-    for label, va in a.discriminators:
-        vb = dict(b.discriminators)[label]
+    for (label, va), (_, vb) in zip(a.discriminators, b.discriminators, strict=True):
         if va and vb:
             if va != vb:
                 return Comparison(Verdict.DIFFERENT, (f"{label} differs: {va} vs {vb}",))
