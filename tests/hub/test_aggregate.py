@@ -48,3 +48,22 @@ def test_rerun_after_a_new_import_takes_the_new_accounts(write_csv):
     assert Membership.objects.get(account__user_id="KARYA").role == "review"
     assert "REGION_INVALID" in Membership.objects.get(account__user_id="KARYA").findings
     assert ActivationGroup.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_an_account_proposed_to_a_group_puts_the_group_in_the_review_list(write_csv):
+    # The FAQ's "Oops": an empty province. The address and NPWP are PT Cahaya's, so the account is
+    # proposed to its group, in review, and the group shows in the directorate's review filter.
+    oops = HEADER + (
+        "kbn,CAHAYA_KBN,013121660091000,PT Cahaya,Jl. Sudirman No. 5,,"
+        "Kota Adm. Jakarta Selatan,12920,a@cahaya.id,0812,40,2012-01-01\n"
+    )
+    import_accounts("lkpp", write_csv(LKPP, "lkpp.csv"))
+    import_accounts("jakarta", write_csv(JAKARTA, "jakarta.csv"))
+    import_accounts("kbn", write_csv(oops, "kbn.csv"))
+    aggregate_all()
+    group = ActivationGroup.objects.get()
+    assert group.review and group.size == 3
+    roles = dict(Membership.objects.values_list("account__user_id", "role"))
+    assert roles == {"CAHAYA": "single", "PT_CAHAYA": "member", "CAHAYA_KBN": "review"}
+    assert "kbn/CAHAYA_KBN is proposed" in group.explanation
