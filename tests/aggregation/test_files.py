@@ -185,6 +185,23 @@ def test_groups_of_two_shards_that_both_qualify_rule_the_proposal_out(write_csv,
     assert outcome.shards == 2
 
 
+def test_an_account_that_its_own_shard_cannot_place_stays_alone_without_a_second_run(write_csv, tmp_path):
+    # Its own shard holds a group that is possibly it (no house number to compare): no proposal, and
+    # nothing for the parent to change, so the two shards' results stand.
+    company = _npwps_in_shard(npwp_shard("", 2))[0]
+    path = write_csv(
+        csv_text(
+            [row(user_id="TANPA", npwp="", address="Jl. Jend. Soedirman"), row(user_id="PUSAT", npwp=company)]
+        )
+    )
+    out = tmp_path / "groups.csv"
+    outcome = aggregate_file(path, out, shards=2)
+    assert outcome.shards == 2
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert rows[0]["group_id"] != rows[1]["group_id"]
+    assert out.read_text(encoding="utf-8") == reference(path)[0]
+
+
 def test_explanations_of_a_proposal_across_shards_come_from_one_process(write_csv, tmp_path):
     company = _npwp_of_the_other_shard("")
     path = write_csv(csv_text([row(user_id="TANPA", npwp=""), row(user_id="PUSAT", npwp=company)]))

@@ -260,7 +260,7 @@ def _settle_proposals(parts: list[_Shard], explain: bool) -> bool:
             codes = [own, *elsewhere.get(line, ())]
             found = [code for code in codes if code not in ("", "?")]
             settled = found[0] if len(found) == 1 and "?" not in codes else ""
-            if settled != own:
+            if settled != (own if own != "?" else ""):  # "?" here left it alone here too
                 changes.append((part, line, settled))
     if not changes:
         return True
