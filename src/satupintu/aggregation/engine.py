@@ -79,8 +79,8 @@ class Group:
     review: bool = False
     evidence: list[Evidence] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    # Accounts in `members` that most likely belong here but wait for review (role ``review``): a
-    # region or an address is missing, and everything else points to this group alone. They take no
+    # Accounts in `members` that most likely belong here but wait for review (role ``review``): their
+    # region, address or NPWP is missing or unreadable, and everything else points to this group alone. They take no
     # part in electing the single and do not derive the group's id.
     proposed: list[int] = field(default_factory=list)
 
@@ -195,6 +195,7 @@ class _Cluster:
     evidence: list[Evidence] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     proposed: list[int] = field(default_factory=list)
+    group_id: str = ""  # given once every cluster is found and ordered
 
 
 def _cluster_block(
@@ -438,8 +439,9 @@ def _aggregate(
     group_of = [0] * n
     roles = [Role.REVIEW] * n
     for gi, (cluster, block_npwp, regency) in enumerate(clusters):
+        cluster.group_id = group_id(records[cluster.members[0]].portal, uid[cluster.members[0]], taken)
         group = Group(
-            group_id(records[cluster.members[0]].portal, uid[cluster.members[0]], taken),
+            cluster.group_id,
             sorted(cluster.members + cluster.proposed, key=rank.__getitem__)
             if cluster.proposed
             else cluster.members,
@@ -465,10 +467,9 @@ def _aggregate(
     per_account = [
         tuple(sorted(set(findings[i]), key=order.__getitem__)) if i in findings else () for i in range(n)
     ]
-    ids = {id(cluster): groups[gi].group_id for gi, (cluster, _, _) in enumerate(clusters)}
 
     def code(home: _Cluster | str | None) -> str:
-        return home if isinstance(home, str) else "" if home is None else ids[id(home)]
+        return home if isinstance(home, str) else "" if home is None else home.group_id
 
     return AggregationResult(
         records,
@@ -543,8 +544,9 @@ def _propose(
     record = context.records[i]
     outcome: Comparison | None = None
     if Finding.REGION_INVALID in found:
-        allowed = _regencies_allowed(context.unresolved[i]) if i in context.unresolved else None
-        options = [c for c, reg in context.by_npwp(context.canonical[i]) if allowed and allowed(reg)]
+        # Held back for the region alone, so its NPWP is valid and its region was kept in `unresolved`.
+        allowed = _regencies_allowed(context.unresolved[i])
+        options = [c for c, reg in context.by_npwp(context.canonical[i]) if allowed(reg)]
         home, outcome, _ = _same_place_in(context, parse(record.address, settle=False), options)
         reason = "its region cannot be read, but its address is the same place as this group's"
     elif Finding.ADDRESS_MISSING in found:
@@ -604,7 +606,7 @@ def npwp_nearly(written: str, canonical: str | None) -> bool:
     if canonical is None:
         return False
     digits = npwp.compact(written)
-    if not digits.strip("0-"):
+    if not digits.strip("0"):
         return True
     digits = digits.rjust(16, "0")
     return len(digits) == 16 and sum(a != b for a, b in zip(digits, canonical, strict=True)) <= 1

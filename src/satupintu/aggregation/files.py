@@ -38,7 +38,7 @@ from satupintu.aggregation.engine import (
     shared_by_several,
 )
 from satupintu.aggregation.io import Guest, Rejection, open_export, read_accounts, write_groups
-from satupintu.aggregation.records import email_key, user_id_key
+from satupintu.aggregation.records import AccountRecord, email_key, user_id_key
 from satupintu.bulk import paused_gc
 
 # Below this many bytes a file is aggregated in one process: starting others would cost more.
@@ -107,7 +107,9 @@ def _run_shard(
     return _reduce(result, rejections, explain, guests)
 
 
-def _reduce(result: AggregationResult, rejections: list[Rejection], explain: bool, guests: list) -> _Shard:
+def _reduce(
+    result: AggregationResult, rejections: list[Rejection], explain: bool, guests: list[AccountRecord]
+) -> _Shard:
     records = result.records
     across = {f.value for f in _ACROSS_SHARDS}
     group_ids = [result.groups[g].group_id for g in result.group_of]
