@@ -1,5 +1,6 @@
 import pytest
-from django.contrib.auth.models import Group, Permission, User
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 
 from satupintu.hub.groups.services import aggregate_all
 from satupintu.hub.vendors.models import PortalAccount
@@ -21,7 +22,7 @@ def directorate(db):
             codename__startswith="view_", content_type__app_label__in=["vendors", "groups"]
         )
     )
-    user = User.objects.create_user("direktorat", password="Rahasia#2026", is_staff=True)
+    user = get_user_model().objects.create_user("direktorat", password="Rahasia#2026", is_staff=True)
     user.groups.add(group)
     return user
 
@@ -45,7 +46,7 @@ def test_directorate_browses_accounts_filtered_by_finding_and_portal(client, dir
 
 @pytest.mark.django_db
 def test_people_without_staff_rights_do_not_see_accounts(client):
-    user = User.objects.create_user("vendor", password="Rahasia#2026")
+    user = get_user_model().objects.create_user("vendor", password="Rahasia#2026")
     client.force_login(user)
     page = client.get("/admin/vendors/portalaccount/")
     assert page.status_code == 302 and "/admin/login/" in page["Location"]

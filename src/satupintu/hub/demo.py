@@ -45,7 +45,7 @@ SHOWCASE = (
     (
         "depkes",
         "SINAR_BGR",
-        "02.417.654.3-404.000",
+        "02.417.654.7-404.000",
         "CV Sinar Abadi",
         "Jl. Pajajaran No. 12",
         "Jawa Barat",
@@ -58,7 +58,7 @@ SHOWCASE = (
     (
         "kemdiknas",
         "SINAR_BGR2",
-        "02.417.654.3-404.000",
+        "02.417.654.7-404.000",
         "CV Sinar Abadi Cabang",
         "Jl. Pajajaran No. 21",
         "Jawa Barat",
@@ -72,7 +72,7 @@ SHOWCASE = (
     (
         "lkpp",
         "MAJU",
-        "03.555.120.8-011.000",
+        "03.555.120.9-011.000",
         "PT Maju Jaya",
         "Jl. Diponegoro No. 7",
         "Jawa Tengah",
@@ -85,7 +85,7 @@ SHOWCASE = (
     (
         "kemenperin",
         "maju",
-        "04.777.300.9-222.000",
+        "04.777.300.7-222.000",
         "CV Maju Bersama",
         "Jl. Merdeka No. 3",
         "Jawa Timur",
@@ -99,7 +99,7 @@ SHOWCASE = (
     (
         "pontianak",
         "KARYA_PTK",
-        "05.123.456.6-701.000",
+        "05.123.456.5-701.000",
         "PT Karya Khatulistiwa",
         "Jl. Gajah Mada No. 40",
         "",
@@ -148,7 +148,10 @@ def _exports(accounts: int, folder: Path) -> dict[str, Path]:
 
 
 def _staff() -> None:
-    from django.contrib.auth.models import Group, Permission, User
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group, Permission
+
+    User = get_user_model()
 
     viewers, _ = Group.objects.get_or_create(name="Direktorat")
     viewers.permissions.set(
@@ -167,13 +170,32 @@ def _staff() -> None:
             user.groups.add(viewers)
 
 
+def _migrate(console: Console) -> None:
+    """Bring the demo database up to date; one made by an earlier, incompatible version of the demo is
+    started afresh (it holds demo data only, which the demo imports again)."""
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.migrations.exceptions import InconsistentMigrationHistory
+
+    try:
+        call_command("migrate", interactive=False, verbosity=0)
+    except InconsistentMigrationHistory:
+        if connection.vendor != "sqlite":
+            raise
+        path = Path(connection.settings_dict["NAME"])
+        console.print(f"the demo database {path.name} was made by an earlier version: starting it afresh")
+        connection.close()
+        path.unlink()
+        call_command("migrate", interactive=False, verbosity=0)
+
+
 def prepare(accounts: int, console: Console) -> tuple[tuple[str, str, str], ...]:
     from django.core.management import call_command
 
     from satupintu.hub.groups.services import aggregate_all
     from satupintu.hub.vendors.services import import_accounts
 
-    call_command("migrate", interactive=False, verbosity=0)
+    _migrate(console)
     call_command("createcachetable", verbosity=0)
     for portal, path in sorted(_exports(accounts, config.data_dir() / "demo-exports").items()):
         summary = import_accounts(portal, path)

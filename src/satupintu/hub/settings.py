@@ -22,10 +22,17 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "allauth",
+    "allauth.account",
+    "allauth.idp.oidc",
+    "captcha",
+    "satupintu.hub.accounts",
     "satupintu.hub.audit",
     "satupintu.hub.portals",
     "satupintu.hub.vendors",
     "satupintu.hub.groups",
+    "satupintu.hub.activation",
+    "satupintu.hub.events",
 ]
 
 MIDDLEWARE = [
@@ -38,6 +45,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
 ]
 
 ROOT_URLCONF = "satupintu.hub.urls"
@@ -62,11 +70,17 @@ DATABASES = {"default": config.database("hub.sqlite3")}
 CACHES = {"default": config.cache()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["allauth.account.auth_backends.AuthenticationBackend"]
+# The first hasher makes every new hash; the others verify imported ones, which are then re-hashed
+# with the first at the next successful login.
 PASSWORD_HASHERS = [
+    "satupintu.hub.accounts.hashers.Argon2idHasher",
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
     "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "satupintu.hub.accounts.hashers.SpseMD5Hasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -74,6 +88,29 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Accounts (allauth): vendors sign in with their user ID; there is no open sign-up (vendors are
+# imported from the portals or register through verification).
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "home"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
+ACCOUNT_PRESERVE_USERNAME_CASING = True
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_ADAPTER = "satupintu.hub.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"login": "satupintu.hub.accounts.forms.UserIdLoginForm"}
+ACCOUNT_SESSION_REMEMBER = None
+# Every credential check is limited per IP address and per account (the key), as allauth counts them.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "10/m/ip,5/300s/key",
+    "activate": "20/m/ip,5/300s/key",
+    "activate_member": "20/m/ip,5/300s/key",
+}
+
+# The captcha ("kode keamanan") is drawn by the hub itself: no third-party service sees the vendor.
+CAPTCHA_LENGTH = 5
+CAPTCHA_TIMEOUT = 10  # minutes
+CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.random_char_challenge"
 
 # Indonesian first: it is the language of the users; English second.
 LANGUAGE_CODE = "id"

@@ -5,6 +5,14 @@ from django.utils.translation import gettext_lazy as _
 from satupintu.hub.portals.models import Portal
 
 
+class State(models.TextChoices):
+    """Where an account stands in activation (*aktivasi*)."""
+
+    LOCAL = "local", _("not activated")
+    ACTIVATED = "activated", _("activated: the User ID Tunggal")
+    LINKED = "linked", _("linked to a User ID Tunggal (kept as an alias)")
+
+
 class PortalAccount(models.Model):
     """A vendor (*penyedia*) account as a portal's SPSE export describes it.
 
@@ -32,6 +40,31 @@ class PortalAccount(models.Model):
     password_hash = models.CharField(_("password hash"), max_length=300, blank=True)
     imported_at = models.DateTimeField(_("first imported"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    # What activation made of the account. Database defaults, because imports write rows with COPY.
+    state = models.CharField(
+        _("activation"),
+        max_length=10,
+        choices=State.choices,
+        default=State.LOCAL,
+        db_default=State.LOCAL,
+        db_index=True,
+    )
+    identity = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("User ID Tunggal"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="portal_accounts",
+    )
+    activated_at = models.DateTimeField(_("activated at"), null=True, blank=True)
+    verified = models.BooleanField(
+        _("verified by its LPSE"),
+        default=True,
+        db_default=True,
+        help_text=_("Exported accounts are verified; a new registration waits for its LPSE's verifier."),
+    )
 
     class Meta:
         verbose_name = _("portal account")
@@ -84,3 +117,34 @@ class ImportRejection(models.Model):
 
     def __str__(self) -> str:
         return f"line {self.line}: {self.field}"
+
+
+class VendorProfile(models.Model):
+    """The identity data of a vendor entity (a company or one branch) behind a User ID Tunggal, as every
+    aggregated portal sees it. Qualification data is not here: it stays at each portal."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("User ID Tunggal"),
+        on_delete=models.CASCADE,
+        related_name="vendor",
+    )
+    home_portal = models.ForeignKey(
+        Portal, verbose_name=_("home portal"), on_delete=models.PROTECT, related_name="home_vendors"
+    )
+    npwp_canonical = models.CharField(_("NPWP (16 digits)"), max_length=16, blank=True, db_index=True)
+    name = models.CharField(_("name"), max_length=300)
+    address = models.TextField(_("address"), blank=True)
+    province = models.CharField(_("province"), max_length=100, blank=True)
+    regency = models.CharField(_("regency/city"), max_length=100, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    status = models.CharField(_("head office or branch"), max_length=10, blank=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("vendor profile")
+        verbose_name_plural = _("vendor profiles")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.user})"

@@ -1,0 +1,28 @@
+from allauth.account.forms import LoginForm
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class UserIdLoginForm(LoginForm):
+    """Sign-in by user ID. When the user ID and password are those of a portal account that cannot sign
+    in here (not activated yet, or a member now linked to its User ID Tunggal), the error says what to
+    do instead. It says so only to someone who knew that account's password: nobody learns from it
+    whether a user ID exists."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = _("User ID")
+        self.fields["login"].widget.attrs["placeholder"] = _("User ID")
+
+    def clean(self):
+        try:
+            return super().clean()
+        except forms.ValidationError as error:
+            from satupintu.hub.activation.services import explain_refused_login
+
+            hint = explain_refused_login(
+                self.cleaned_data.get("login", ""), self.cleaned_data.get("password", "")
+            )
+            if hint:
+                raise forms.ValidationError(hint, code="not_a_hub_login") from error
+            raise

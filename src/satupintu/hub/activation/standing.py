@@ -1,0 +1,79 @@
+"""Where one account stands at the moment it activates: the aggregation engine run again over the
+accounts it could be grouped or confused with (the same NPWP, the same user ID) on the aggregated portals.
+
+The engine's rules are the same as in the batch run; running them on the account's neighbourhood, with
+the data as it is now, is what makes activation follow the current data rather than last night's run.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from satupintu.aggregation.engine import Finding, Role, aggregate
+from satupintu.aggregation.records import AccountRecord
+from satupintu.hub.vendors.models import PortalAccount, State
+
+_RECORD_FIELDS = [f.name for f in dataclasses.fields(AccountRecord) if f.name not in ("portal", "line")]
+
+
+@dataclass(frozen=True)
+class Standing:
+    """The engine's verdict on one account, with the accounts it concerns.
+
+    ``tunggal`` is the group's User ID Tunggal: the account already activated as such, if any (once chosen
+    it stays, even if packages later change the election), else the elected single. ``unactivated``
+    are the group's other accounts that have not activated yet.
+    """
+
+    account: PortalAccount
+    role: Role
+    findings: tuple[Finding, ...]
+    group: tuple[PortalAccount, ...]
+    tunggal: PortalAccount | None
+    reasons: tuple[str, ...]
+
+    @property
+    def collision(self) -> bool:
+        return Finding.USER_ID_COLLISION in self.findings
+
+    @property
+    def unactivated(self) -> tuple[PortalAccount, ...]:
+        return tuple(a for a in self.group if a.state == State.LOCAL and a.pk != self.account.pk)
+
+
+def neighbourhood(account: PortalAccount) -> QuerySet[PortalAccount]:
+    """The accounts of aggregated portals that the engine could put with this one, or confuse it with."""
+    near = Q(user_id_key=account.user_id_key)
+    if account.npwp_canonical:
+        near |= Q(npwp_canonical=account.npwp_canonical)
+    return (
+        PortalAccount.objects.filter(near, portal__aggregation_active=True)
+        .select_related("portal", "identity")
+        .order_by("pk")
+    )
+
+
+def standing_of(account: PortalAccount, accounts: list[PortalAccount]) -> Standing:
+    """Run the engine on ``accounts`` (which include ``account``) and read this account's result."""
+    records = [
+        AccountRecord(portal=a.portal.code, **{name: getattr(a, name) for name in _RECORD_FIELDS})
+        for a in accounts
+    ]
+    result = aggregate(records)
+    i = next(k for k, a in enumerate(accounts) if a.pk == account.pk)
+    group = result.groups[result.group_of[i]]
+    members = tuple(accounts[m] for m in group.members if m not in group.proposed)
+    role = result.roles[i]
+    tunggal = None
+    if role is not Role.REVIEW:
+        tunggal = next((a for a in members if a.state == State.ACTIVATED), None)
+        if tunggal is None and group.single is not None:
+            tunggal = accounts[group.single]
+    reasons: tuple[str, ...] = ()
+    if role is Role.REVIEW:
+        # The engine's own words on what held the account back: its notes, else the comparisons.
+        reasons = tuple(group.notes) or tuple("; ".join(ev.reasons) for ev in group.evidence)
+    return Standing(account, role, result.findings[i], members, tunggal, reasons)
