@@ -17,6 +17,8 @@ from rich.table import Table
 app = typer.Typer(help="SatuPintu: one door to every aggregated e-procurement portal.", no_args_is_help=True)
 portals_app = typer.Typer(help="The registry of portals (LPSE).", no_args_is_help=True)
 app.add_typer(portals_app, name="portals")
+client_app = typer.Typer(help="The portals' OpenID Connect clients (roaming).", no_args_is_help=True)
+app.add_typer(client_app, name="client")
 console = Console()
 err = Console(stderr=True)
 # Below this many rows a progress bar is only noise.
@@ -105,6 +107,31 @@ def portals_add(
         problems = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items())
         raise _fail(problems) from None
     console.print(f"added {portal.code} ({portal.name})")
+
+
+@client_app.command("create")
+def client_create(
+    portal: str = typer.Option(..., help="Code of the portal, e.g. lkpp"),
+    redirect_uri: str = typer.Option(..., help="The portal's callback address after sign-in"),
+) -> None:
+    """Register a portal as an OpenID Connect client; prints {"client_id": ..., "client_secret": ...}."""
+    _django()
+    import json
+
+    from django.core.exceptions import ValidationError
+
+    from satupintu.hub.portals.models import Portal
+    from satupintu.hub.sso.services import create_client
+
+    try:
+        client_id, secret = create_client(portal, redirect_uri)
+    except Portal.DoesNotExist:
+        raise _fail(f"no portal with code '{portal}': see 'satupintu portals list'") from None
+    except ValidationError as exc:
+        problems = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items())
+        raise _fail(problems) from None
+    # Plain print: the JSON goes to scripts, and Rich would wrap or colour it.
+    print(json.dumps({"client_id": client_id, "client_secret": secret}))
 
 
 @app.command("import")

@@ -4,6 +4,9 @@
   (default ``./var``).
 - ``DATABASE_URL``: a database URL (``postgres://user@host:5432/name``); SQLite in the data folder when
   absent.
+- ``SATUPINTU_ISSUER``: the hub's OpenID Connect issuer, its public base URL
+  (default ``http://127.0.0.1:8000``); discovery is at ``{issuer}/.well-known/openid-configuration``.
+- ``SATUPINTU_OIDC_PRIVATE_KEY``: the PEM key that signs ID tokens (default: generated in the data folder).
 - ``REDIS_URL``: optional; the cache (rate limits, sign-in codes across processes) uses Redis when given
   and the database otherwise.
 """
@@ -31,6 +34,9 @@ def database(default_sqlite_name: str) -> dict:
         config = dj_database_url.parse(f"sqlite:///{data_dir() / default_sqlite_name}")
         # A busy SQLite file waits for the writer instead of failing at once.
         config["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+        # Tests get a file, not shared memory: a server thread started by a test then has its own
+        # connection, as a real server process would.
+        config["TEST"] = {"NAME": str(data_dir() / f"test-{default_sqlite_name}")}
     return config
 
 
@@ -53,11 +59,36 @@ def secret_key(name: str) -> str:
     return path.read_text().strip()
 
 
+def oidc_private_key() -> str:
+    """The RSA key (PEM) that signs ID tokens: ``SATUPINTU_OIDC_PRIVATE_KEY``, or one generated once and
+    kept in the data folder. Every process of one hub must use the same key."""
+    key = os.environ.get("SATUPINTU_OIDC_PRIVATE_KEY")
+    if key:
+        return key
+    path = data_dir() / "oidc-private-key.pem"
+    if not path.exists():
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import rsa
+
+        pem = rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+        temporary = path.with_suffix(".tmp")
+        temporary.write_bytes(pem)
+        temporary.chmod(0o600)
+        temporary.replace(path)  # two processes starting at once both end with one whole key
+    return path.read_text()
+
+
 def flag(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def issuer() -> str:
+    return os.environ.get("SATUPINTU_ISSUER", "http://127.0.0.1:8000").rstrip("/")
 
 
 def hosts() -> list[str]:

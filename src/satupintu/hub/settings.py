@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "satupintu.hub.groups",
     "satupintu.hub.activation",
     "satupintu.hub.events",
+    "satupintu.hub.sso",
 ]
 
 MIDDLEWARE = [
@@ -81,6 +82,7 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.ScryptPasswordHasher",
     "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
     "satupintu.hub.accounts.hashers.SpseMD5Hasher",
+    "satupintu.hub.sso.hashers.ClientSecretHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -106,6 +108,13 @@ ACCOUNT_RATE_LIMITS = {
     "activate": "20/m/ip,5/300s/key",
     "activate_member": "20/m/ip,5/300s/key",
 }
+
+# Roaming: the hub is the OpenID Connect provider of the aggregated portals. Authorization codes live in
+# the cache (database or Redis), so that every server process can redeem them.
+SATUPINTU_ISSUER = config.issuer()
+IDP_OIDC_PRIVATE_KEY = config.oidc_private_key()
+IDP_OIDC_ADAPTER = "satupintu.hub.sso.adapter.OIDCAdapter"
+IDP_OIDC_ACCESS_TOKEN_EXPIRES_IN = 600
 
 # The captcha ("kode keamanan") is drawn by the hub itself: no third-party service sees the vendor.
 CAPTCHA_LENGTH = 5

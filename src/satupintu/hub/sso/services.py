@@ -1,0 +1,90 @@
+"""Roaming: portals as OpenID Connect clients, and the rules checked when a portal asks to sign a vendor in."""
+
+from __future__ import annotations
+
+import enum
+import secrets
+from dataclasses import dataclass
+
+from allauth.idp.oidc.models import Client
+from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+
+from satupintu.hub.activation.services import current_standing
+from satupintu.hub.audit.services import record
+from satupintu.hub.portals.models import Portal
+from satupintu.hub.sso.hashers import ClientSecretHasher
+from satupintu.hub.sso.models import PortalClient
+from satupintu.hub.vendors.models import PortalAccount, State
+
+SCOPES = ("openid", "profile", "email")
+
+
+def create_client(portal_code: str, redirect_uri: str, *, actor=None) -> tuple[str, str]:
+    """Register a portal as a confidential client; returns (client_id, client_secret). The secret is
+    shown this once: only its hash is kept."""
+    portal = Portal.objects.get(code=portal_code)
+    try:
+        URLValidator(schemes=["http", "https"])(redirect_uri)
+    except ValidationError:
+        raise ValidationError(
+            {
+                "redirect_uri": [
+                    f"'{redirect_uri}' is not an http(s) address, e.g. https://lpse.example.go.id/oidc/callback"
+                ]
+            }
+        ) from None
+    # URL-safe, so that it passes through HTTP Basic and form encoding unchanged.
+    secret = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        client = Client(name=f"{portal.name} ({portal.code})", skip_consent=True)
+        client.secret = make_password(secret, hasher=ClientSecretHasher.algorithm)
+        client.set_redirect_uris([redirect_uri])
+        client.set_scopes(list(SCOPES))
+        client.set_default_scopes(list(SCOPES))
+        client.set_grant_types([Client.GrantType.AUTHORIZATION_CODE, Client.GrantType.REFRESH_TOKEN])
+        client.set_response_types(["code"])
+        client.full_clean()
+        client.save()
+        PortalClient.objects.create(portal=portal, client=client)
+        record("sso.client_created", client, actor, portal=portal.code, redirect_uri=redirect_uri)
+    return client.id, secret
+
+
+class RoamingDenied(enum.StrEnum):
+    NOT_A_PORTAL = "not_a_portal"
+    PORTAL_NOT_AGGREGATED = "portal_not_aggregated"
+    NOT_A_VENDOR = "not_a_vendor"
+    MEMBER_NOT_ACTIVATED = "member_not_activated"
+
+
+@dataclass(frozen=True)
+class RoamingDecision:
+    portal: Portal | None
+    denied: RoamingDenied | None = None
+    # For MEMBER_NOT_ACTIVATED: the group's account at this portal that must activate there first.
+    blocking: PortalAccount | None = None
+
+
+def tunggal_account(user) -> PortalAccount | None:
+    return PortalAccount.objects.select_related("portal").filter(identity=user, state=State.ACTIVATED).first()
+
+
+def roaming_decision(user, client_id: str) -> RoamingDecision:
+    """Whether ``user`` may sign in at the portal of ``client_id`` (seed 000 §2h-i)."""
+    link = PortalClient.objects.select_related("portal").filter(client_id=client_id).first()
+    if link is None:
+        return RoamingDecision(None, RoamingDenied.NOT_A_PORTAL)
+    portal = link.portal
+    if not portal.aggregation_active:
+        return RoamingDecision(portal, RoamingDenied.PORTAL_NOT_AGGREGATED)
+    own = tunggal_account(user)
+    if own is None:
+        return RoamingDecision(portal, RoamingDenied.NOT_A_VENDOR)
+    standing = current_standing(own)
+    for account in standing.group:
+        if account.portal_id == portal.pk and account.state == State.LOCAL and account.pk != own.pk:
+            return RoamingDecision(portal, RoamingDenied.MEMBER_NOT_ACTIVATED, account)
+    return RoamingDecision(portal)
