@@ -11,7 +11,7 @@ from satupintu.hub.activation import services
 from satupintu.hub.vendors.models import PortalAccount, State, VendorProfile
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(
         connection.vendor != "postgresql",
         reason="needs PostgreSQL (set DATABASE_URL): SQLite runs one writing transaction at a time",

@@ -38,7 +38,7 @@ def signed_in_browser(base: str, user_id: str, password: str) -> requests.Sessio
     return browser
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_standard_client_completes_discovery_pkce_and_id_token_validation(
     live_server, settings, portal_accounts
 ):
@@ -96,6 +96,9 @@ def test_a_standard_client_completes_discovery_pkce_and_id_token_validation(
         timeout=10,
     )
     assert again.status_code == 400
+    # Closing the kept-alive connections ends the server's request threads, and their database sessions.
+    browser.close()
+    client.close()
 
 
 def validated_id_token(token: dict, keys: KeySet, *, issuer: str, client_id: str, nonce: str) -> dict:
