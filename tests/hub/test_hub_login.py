@@ -53,9 +53,9 @@ def test_a_member_id_is_told_its_user_id_tunggal_only_with_its_own_password(clie
     services.activate(accounts["CAHAYA"], password_of(CAHAYA))
     services.link_member(accounts["PT_CAHAYA"], password_of(CAHAYA))
     told = sign_in(client, "PT_CAHAYA", password_of(PT_CAHAYA)).content.decode()
-    assert "CAHAYA" in told.replace("PT_CAHAYA", "") and "Tunggal" in told
+    assert "sudah digabungkan ke User ID Tunggal Anda, CAHAYA" in told
     guessed = sign_in(client, "PT_CAHAYA", "Tebak#2026").content.decode()
-    assert "Tunggal" not in guessed
+    assert "digabungkan" not in guessed and "tidak benar" in guessed
     # The User ID Tunggal signs in with its password.
     assert sign_in(client, "cahaya", password_of(CAHAYA)).status_code == 302
 
@@ -64,3 +64,8 @@ def test_an_unactivated_account_is_sent_to_activation(client, portal_accounts):
     portal_accounts(CAHAYA)
     page = sign_in(client, "CAHAYA", password_of(CAHAYA)).content.decode()
     assert "belum diaktivasi" in page and "Lakukan aktivasi" in page
+
+
+def test_the_sign_in_page_offers_activation_not_sign_up(client):
+    page = client.get(reverse("account_login")).content.decode()
+    assert "/accounts/signup/" not in page and 'href="/aktivasi/"' in page
