@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from satupintu.aggregation.engine import Role
 from satupintu.aggregation.records import user_id_key
@@ -116,7 +117,8 @@ def authenticate_account(portal_code: str, user_id: str, password: str) -> Porta
 
 def _locked_standing(account: PortalAccount) -> Standing:
     """The account's standing, with every account of its neighbourhood locked until the transaction
-    ends (in primary-key order, so that two activations never wait on each other)."""
+    ends. Rows are locked in primary-key order, so that two activations of one group wait in turn and
+    never deadlock."""
     # Lock first, then read: rows joined to a locked row (its hub account) are not read again after a
     # wait for the lock, so a read that waited could see an activated account without its hub account.
     list(neighbourhood(account).select_related(None).select_for_update(of=("self",)).values_list("pk"))
@@ -279,8 +281,6 @@ def _lock_user_id(user_id: str) -> None:
 def explain_refused_login(user_id: str, password: str) -> str | None:
     """Why a hub sign-in with this user ID cannot work, if the password is right for a portal account of
     that user ID that is not a User ID Tunggal; None otherwise (then the usual "wrong user ID or password")."""
-    from django.utils.translation import gettext as _
-
     candidates = PortalAccount.objects.select_related("portal", "identity").filter(
         user_id_key=user_id_key(user_id), portal__aggregation_active=True
     )[:5]
