@@ -98,8 +98,7 @@ def test_user_id_collision_needs_a_new_unique_user_id_and_tells_the_home_portal(
     assert UserIdChange.objects.get(account=account).old_user_id == "MAJU"
     event = Event.objects.get(type="account.user_id_changed")
     assert event.portal.code == "lkpp" and event.payload["new_user_id"] == "MAJU_JAYA"
-    # With the collision gone, it activates; the other vendor still has to change its ID... or not:
-    # with MAJU_JAYA renamed, "maju" is no longer shared.
+    # With the collision gone, it activates; so does the other vendor, whose "maju" is now its own.
     assert activate({**MAJU_A, "user_id": "MAJU_JAYA"}, password_of(MAJU_A)).outcome is Outcome.ACTIVATED
     assert activate(MAJU_B).outcome is Outcome.ACTIVATED
 
@@ -157,3 +156,12 @@ def test_an_empty_province_gets_the_administrators_notice_not_an_error(portal_ac
     assert [f.value for f in result.standing.findings] == ["REGION_INVALID"]
     assert result.standing.reasons  # the engine's words on what is missing
     assert result.account.state == State.LOCAL
+
+
+def test_a_user_id_held_by_a_hub_account_is_a_collision_too(portal_accounts, django_user_model):
+    portal_accounts(LONE)
+    django_user_model.objects.create_user("sinar", password="Staf#2026pw")  # a member of staff
+    result = activate(LONE)
+    assert result.outcome is Outcome.NEEDS_NEW_USER_ID
+    result.account.refresh_from_db()
+    assert result.account.state == State.LOCAL and django_user_model.objects.count() == 1

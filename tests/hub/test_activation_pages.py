@@ -41,7 +41,7 @@ def test_activation_signs_the_vendor_in_with_its_user_id_tunggal(client, portal_
     portal_accounts(LONE)
     page = start(client, LONE).content.decode()
     assert "sekarang menjadi User ID Tunggal Anda" in page
-    assert client.get("/").content.decode().count("SINAR") >= 1
+    assert "Anda masuk sebagai <strong>SINAR</strong>" in client.get("/").content.decode()
 
 
 def test_a_member_sees_its_tunggal_and_links_with_its_password(client, portal_accounts):
@@ -90,3 +90,14 @@ def test_attempts_are_limited_per_account(client, portal_accounts):
         start(client, LONE, password="Salah#2026")
     page = start(client, LONE).content.decode()
     assert "Terlalu banyak percobaan" in page and "_auth_user_id" not in client.session
+
+
+def test_a_tunggal_whose_user_id_a_hub_account_holds_is_named_not_an_error_page(
+    client, portal_accounts, django_user_model
+):
+    portal_accounts(CAHAYA, PT_CAHAYA)
+    django_user_model.objects.create_user("cahaya", password="Staf#2026pw")
+    start(client, PT_CAHAYA)
+    response = client.post("/aktivasi/non-aktif/", {"password": password_of(CAHAYA)})
+    assert response.status_code == 200
+    assert "sudah dipakai oleh akun lain di hub" in response.content.decode()

@@ -141,7 +141,8 @@ def test_roaming_waits_for_the_member_at_that_portal_then_opens(client, portal_a
 
     refused = authorize(client, at_jakarta)
     page = refused.content.decode()
-    assert refused.status_code == 403 and "PT_CAHAYA" in page and "aktivasi" in page.lower()
+    assert refused.status_code == 403
+    assert "akun perusahaan Anda di sana, PT_CAHAYA, belum diaktivasi" in page
     # Other portals hold no unactivated member: roaming there is open at once.
     assert authorize(client, at_depkes).status_code == 302
 

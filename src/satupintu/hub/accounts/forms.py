@@ -2,6 +2,8 @@ from allauth.account.forms import LoginForm
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from satupintu.hub.activation.services import explain_refused_login
+
 
 class UserIdLoginForm(LoginForm):
     """Sign-in by user ID. When the user ID and password are those of a portal account that cannot sign
@@ -18,8 +20,6 @@ class UserIdLoginForm(LoginForm):
         try:
             return super().clean()
         except forms.ValidationError as error:
-            from satupintu.hub.activation.services import explain_refused_login
-
             hint = explain_refused_login(
                 self.cleaned_data.get("login", ""), self.cleaned_data.get("password", "")
             )

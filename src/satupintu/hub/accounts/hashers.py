@@ -25,7 +25,32 @@ class Argon2idHasher(Argon2PasswordHasher):
     parallelism = 1
 
 
-class SpseMD5Hasher(BasePasswordHasher):
+class DigestHasher(BasePasswordHasher):
+    """A one-pass digest stored as ``<algorithm>$<salt>$<hex>``; subclasses say which digest. For
+    values that are not passwords to protect (client secrets) or that only need verifying (imports)."""
+
+    def digest(self, password: str, salt: str) -> str:
+        raise NotImplementedError
+
+    def encode(self, password: str, salt: str) -> str:
+        return f"{self.algorithm}${salt}${self.digest(password, salt)}"
+
+    def decode(self, encoded: str) -> dict:
+        algorithm, salt, digest = encoded.split("$", 2)
+        return {"algorithm": algorithm, "hash": digest, "salt": salt}
+
+    def verify(self, password: str, encoded: str) -> bool:
+        return constant_time_compare(self.encode(password, self.decode(encoded)["salt"]), encoded)
+
+    def safe_summary(self, encoded: str) -> dict:
+        decoded = self.decode(encoded)
+        return {_("algorithm"): decoded["algorithm"], _("hash"): mask_hash(decoded["hash"])}
+
+    def harden_runtime(self, password: str, encoded: str) -> None:
+        pass
+
+
+class SpseMD5Hasher(DigestHasher):
     """The bare MD5 that older SPSE versions store, imported as ``spse_md5$$<hex>``. Verify only: a
     password is never stored this way by the hub."""
 
@@ -34,24 +59,8 @@ class SpseMD5Hasher(BasePasswordHasher):
     def salt(self) -> str:
         return ""
 
-    def encode(self, password: str, salt: str) -> str:
-        digest = hashlib.md5(password.encode(), usedforsecurity=False).hexdigest()
-        return f"{self.algorithm}${salt}${digest}"
-
-    def decode(self, encoded: str) -> dict:
-        algorithm, salt, digest = encoded.split("$", 2)
-        return {"algorithm": algorithm, "hash": digest, "salt": salt}
-
-    def verify(self, password: str, encoded: str) -> bool:
-        decoded = self.decode(encoded)
-        return constant_time_compare(self.encode(password, decoded["salt"]), encoded)
-
-    def safe_summary(self, encoded: str) -> dict:
-        decoded = self.decode(encoded)
-        return {_("algorithm"): decoded["algorithm"], _("hash"): mask_hash(decoded["hash"])}
-
-    def harden_runtime(self, password: str, encoded: str) -> None:
-        pass
+    def digest(self, password: str, salt: str) -> str:
+        return hashlib.md5(password.encode(), usedforsecurity=False).hexdigest()
 
 
 def from_export(stored: str) -> str:

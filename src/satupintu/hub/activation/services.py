@@ -93,6 +93,12 @@ def password_matches(account: PortalAccount | None, password: str) -> bool:
         return False
     if account.identity_id is not None and account.state == State.ACTIVATED:
         return account.identity.check_password(password)
+    return _matches_export(account, password)
+
+
+def _matches_export(account: PortalAccount, password: str) -> bool:
+    """Whether ``password`` is the one the account's portal exported a hash of. Without a usable hash,
+    a dummy one is checked all the same, so that the answer takes as long."""
     encoded = from_export(account.password_hash)
     if not encoded:
         check_password(password, _DUMMY_HASH)
@@ -159,9 +165,16 @@ def activate(account: PortalAccount, password: str) -> ActivationResult:
         account = standing.account
         outcome = outcome_of(standing)
         if outcome is Outcome.ACTIVATED:
-            _make_tunggal(account, password)
-            record("activation.activated", account, user_id=account.user_id, group_size=len(standing.group))
-        elif outcome in _NOTICES:
+            try:
+                _make_tunggal(account, password)
+            except UserIdTaken:
+                # No other vendor holds it, but a hub account (staff) does: a collision all the same.
+                outcome = Outcome.NEEDS_NEW_USER_ID
+            else:
+                record(
+                    "activation.activated", account, user_id=account.user_id, group_size=len(standing.group)
+                )
+        if outcome in _NOTICES:
             record(
                 _NOTICES[outcome],
                 account,
@@ -288,19 +301,14 @@ def explain_refused_login(user_id: str, password: str) -> str | None:
         if account.state == State.ACTIVATED:
             continue
         if account.state == State.LINKED and account.identity is not None:
-            if _password_matches_export(account, password):
+            if _matches_export(account, password):
                 return _(
                     "User ID %(member)s is no longer used: it is linked to your User ID Tunggal "
                     "%(tunggal)s. Sign in with %(tunggal)s and its password."
                 ) % {"member": account.user_id, "tunggal": account.identity.username}
-        elif _password_matches_export(account, password):
+        elif _matches_export(account, password):
             return _(
                 "The account %(user_id)s of %(portal)s is not activated yet. Activate it first: it then "
                 "signs in here and at every aggregated portal."
             ) % {"user_id": account.user_id, "portal": account.portal.name}
     return None
-
-
-def _password_matches_export(account: PortalAccount, password: str) -> bool:
-    encoded = from_export(account.password_hash)
-    return bool(encoded) and check_password(password, encoded)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from satupintu.aggregation.engine import Finding
+from satupintu.aggregation.records import user_id_key
 from satupintu.hub.activation import services
 from satupintu.hub.activation.forms import ActivationForm, NewUserIdForm, TunggalPasswordForm
 from satupintu.hub.activation.services import ActivationRefused, Outcome, Refusal
@@ -47,6 +48,10 @@ FINDING_TEXT = {
 
 def _throttled(request, action: str, key: str) -> bool:
     return not ratelimit.consume(request, action=action, key=key)
+
+
+def _too_many_attempts() -> str:
+    return _("Too many attempts. Wait a few minutes, then try again.")
 
 
 def _remember(request, account: PortalAccount) -> None:
@@ -94,11 +99,11 @@ def start(request):
     initial = {"portal": request.GET.get("portal"), "user_id": request.GET.get("user_id", "")}
     form = ActivationForm(request.POST or None, initial=initial)
     if request.method == "POST":
-        portal, user_id = request.POST.get("portal", ""), request.POST.get("user_id", "").strip()
-        if _throttled(request, "activate", f"{portal}:{user_id.casefold()}"):
+        portal, user_id = request.POST.get("portal", ""), request.POST.get("user_id", "")
+        if _throttled(request, "activate", f"{portal}:{user_id_key(user_id)}"):
             form.is_valid()  # so that the other fields keep what was typed
             form.errors.clear()
-            form.add_error(None, _("Too many attempts. Wait a few minutes, then try again."))
+            form.add_error(None, _too_many_attempts())
         elif form.is_valid():
             data = form.cleaned_data
             try:
@@ -121,7 +126,7 @@ def new_user_id(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if _throttled(request, "activate", f"{account.portal.code}:{account.user_id_key}"):
-            form.add_error(None, _("Too many attempts. Wait a few minutes, then try again."))
+            form.add_error(None, _too_many_attempts())
         elif not services.password_matches(account, data["password"]):
             form.add_error("password", _("The password is wrong."))
         else:
@@ -147,12 +152,21 @@ def member(request):
     if request.method == "POST" and form.is_valid():
         tunggal = standing.tunggal
         if _throttled(request, "activate_member", f"{tunggal.portal.code}:{tunggal.user_id_key}"):
-            form.add_error(None, _("Too many attempts. Wait a few minutes, then try again."))
+            form.add_error(None, _too_many_attempts())
         else:
             try:
                 return _show(request, services.link_member(account, form.cleaned_data["password"]))
             except ActivationRefused:
                 form.add_error("password", _("This is not the password of the User ID Tunggal."))
+            except services.UserIdTaken:
+                form.add_error(
+                    None,
+                    _(
+                        "The user ID %(tunggal)s is already used by another account of the hub. It must "
+                        "first be activated at %(portal)s, where a new user ID is chosen for it."
+                    )
+                    % {"tunggal": tunggal.user_id, "portal": tunggal.portal.name},
+                )
     return render(
         request, "activation/member.html", {"form": form, "account": account, "tunggal": standing.tunggal}
     )
