@@ -6,6 +6,8 @@ from allauth.idp.oidc.adapter import DefaultOIDCAdapter
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
+from satupintu.hub.vendors.claims import email_claims, profile_claims
+
 # How the vendor authenticated: a password is the only method so far.
 ACR_SINGLE_FACTOR = "urn:satupintu:acr:single-factor"
 
@@ -33,27 +35,8 @@ class OIDCAdapter(DefaultOIDCAdapter):
             "acr": ACR_SINGLE_FACTOR,
             "amr": ["pwd"],
         }
-        if "email" in scopes and user.email:
-            verified = user.emailaddress_set.filter(email__iexact=user.email, verified=True).exists()
-            claims.update(email=user.email, email_verified=verified)
+        if "email" in scopes:
+            claims.update(email_claims(user))
         if "profile" in scopes:
-            claims["preferred_username"] = user.username
-            vendor = getattr(user, "vendor", None)
-            if vendor is not None:
-                claims.update(
-                    name=vendor.name,
-                    npwp=vendor.npwp_canonical,  # 16 digits; the portal formats it
-                    vendor={
-                        "name": vendor.name,
-                        "address": vendor.address,
-                        "province": vendor.province,
-                        "regency": vendor.regency,
-                        "postal_code": vendor.postal_code,
-                        "phone": vendor.phone,
-                        "status": vendor.status,
-                    },
-                    home_portal={"code": vendor.home_portal.code, "name": vendor.home_portal.name},
-                )
-            elif user.get_full_name():
-                claims["name"] = user.get_full_name()
+            claims.update(profile_claims(user))
         return claims
