@@ -24,3 +24,6 @@ def test_each_showcase_row_lands_in_its_case(tmp_path):
     assert seen["SINAR_BGR"][2] != seen["SINAR_BGR2"][2]
     assert seen["MAJU"][1] == seen["maju"][1] == "USER_ID_COLLISION"
     assert seen["KARYA_PTK"][:2] == ("review", "REGION_INVALID")
+    assert (
+        seen["TUNAS"][:2] == ("single", "") and len(Membership.objects.filter(group_id=seen["TUNAS"][2])) == 1
+    )

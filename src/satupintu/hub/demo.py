@@ -4,6 +4,7 @@ two staff logins."""
 from __future__ import annotations
 
 import csv
+import hashlib
 from collections import defaultdict
 from pathlib import Path
 
@@ -43,7 +44,7 @@ SHOWCASE = (
     ),
     # One NPWP, two branches on one street: different places, so two groups (case 2a).
     (
-        "depkes",
+        "lkpp",
         "SINAR_BGR",
         "02.417.654.7-404.000",
         "CV Sinar Abadi",
@@ -56,7 +57,7 @@ SHOWCASE = (
         "2012-01-10",
     ),
     (
-        "kemdiknas",
+        "jakarta",
         "SINAR_BGR2",
         "02.417.654.7-404.000",
         "CV Sinar Abadi Cabang",
@@ -83,7 +84,7 @@ SHOWCASE = (
         "2014-02-02",
     ),
     (
-        "kemenperin",
+        "jakarta",
         "maju",
         "04.777.300.7-222.000",
         "CV Maju Bersama",
@@ -95,9 +96,23 @@ SHOWCASE = (
         "0",
         "2015-07-07",
     ),
+    # A vendor registered at one portal only: it activates as its own User ID Tunggal.
+    (
+        "lkpp",
+        "TUNAS",
+        "06.234.567.3-012.000",
+        "CV Tunas Muda",
+        "Jl. Gatot Subroto No. 88",
+        "Jawa Barat",
+        "Kota Bandung",
+        "40262",
+        "tunas@muda.id",
+        "5",
+        "2017-03-03",
+    ),
     # The FAQ's "Oops": an empty province is a finding for review, not an error page.
     (
-        "pontianak",
+        "jakarta",
         "KARYA_PTK",
         "05.123.456.5-701.000",
         "PT Karya Khatulistiwa",
@@ -112,6 +127,9 @@ SHOWCASE = (
 )
 # The showcase rows carry every required column but the phone.
 SHOWCASE_COLUMNS = tuple(c for c in REQUIRED_COLUMNS if c != "phone")
+# Every showcase vendor has this password at its portal, stored as older SPSE versions store it (bare
+# MD5), so the demo also shows the upgrade to argon2id at the first sign-in.
+VENDOR_PASSWORD = "Penyedia#2026"
 DEMO_LOGINS = (
     ("admin", "Admin#Demo2026", "superuser: everything, including adding portals"),
     (
@@ -130,8 +148,11 @@ def _exports(accounts: int, folder: Path) -> dict[str, Path]:
     all_rows = folder / "all.csv"
     synth.write(accounts, 2026, all_rows)
     by_portal: dict[str, list[dict[str, str]]] = defaultdict(list)
+    spse_hash = hashlib.md5(VENDOR_PASSWORD.encode(), usedforsecurity=False).hexdigest()
     for row in SHOWCASE:
-        by_portal[row[0]].append(dict(zip(SHOWCASE_COLUMNS, row, strict=True)))
+        by_portal[row[0]].append(
+            {**dict(zip(SHOWCASE_COLUMNS, row, strict=True)), "password_hash": spse_hash}
+        )
     with all_rows.open(encoding="utf-8", newline="") as f:
         for row in csv.DictReader(f):
             by_portal[row["portal"]].append(row)
