@@ -19,7 +19,7 @@ from __future__ import annotations
 import enum
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -83,6 +83,9 @@ class Group:
     # region, address or NPWP is missing or unreadable, and everything else points to this group alone. They take no
     # part in electing the single and do not derive the group's id.
     proposed: list[int] = field(default_factory=list)
+    # Accounts held back for their data that a person confirmed at review to be this vendor (role
+    # ``member``): like proposals they are never elected and do not derive the group's id.
+    confirmed: list[int] = field(default_factory=list)
 
     @property
     def waiting(self) -> bool:
@@ -170,6 +173,110 @@ def _postal_codes(regency_code: str) -> frozenset[str]:
     return frozenset(regency.postal_codes) if regency else frozenset()
 
 
+@dataclass(frozen=True, slots=True)
+class Decisions:
+    """What people decided at review (SOP step 7), as pairs of positions in the records.
+
+    ``same``: the two accounts are one vendor. It settles only what the engine could not: an uncertain
+    comparison of two addresses of one NPWP in one regency becomes *same place*, and an account held back
+    for its own data (NPWP, region, address) joins the group of the accounts it was confirmed with. It
+    never joins accounts that the comparison calls different places, nor two groups of different NPWPs.
+
+    ``different``: the two accounts are different vendors, whatever their data says: they are never in
+    one group, neither is proposed to the other's group, and a doubt between them is no doubt.
+
+    Decisions carry over: A same as B and B different from C means A is different from C too. Where they
+    contradict each other (A same as B, B same as C, A different from C), ``different`` wins and the
+    ``same`` of those accounts is set aside: a false merge costs more than a missed one.
+    """
+
+    same: Collection[tuple[int, int]] = ()
+    different: Collection[tuple[int, int]] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.same) or bool(self.different)
+
+
+CONFIRMED_SAME = "confirmed one vendor at review"
+CONFIRMED_DIFFERENT = "confirmed different vendors at review"
+
+
+class _Known:
+    """`Decisions` made ready for the engine: accounts confirmed as one vendor share a component, and
+    components confirmed to be different vendors are apart."""
+
+    def __init__(self, decisions: Decisions) -> None:
+        component = self._components(decisions.same)
+        apart = {self._pair(component, a, b) for a, b in decisions.different if a != b}
+        contradicted = {c for pair in apart for c in pair if len(pair) == 1}
+        if contradicted:
+            # A "different" inside one component: that component's "same" decisions are set aside.
+            component = {i: c for i, c in component.items() if c not in contradicted}
+            apart = {self._pair(component, a, b) for a, b in decisions.different if a != b}
+        self.component = component
+        self.apart = apart
+        self.members: dict[int, list[int]] = defaultdict(list)
+        for i, c in component.items():
+            self.members[c].append(i)
+        # Accounts that must not share an address form with accounts they are apart from.
+        self.tagged = {c for pair in apart for c in pair}
+        self.involved = set(component) | {i for a, b in decisions.different for i in (a, b)}
+
+    @staticmethod
+    def _components(pairs: Collection[tuple[int, int]]) -> dict[int, int]:
+        parent: dict[int, int] = {}
+
+        def find(x: int) -> int:
+            parent.setdefault(x, x)
+            while parent[x] != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        for a, b in pairs:
+            ra, rb = find(a), find(b)
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+        return {x: find(x) for x in parent}
+
+    @staticmethod
+    def _pair(component: dict[int, int], a: int, b: int) -> frozenset[int]:
+        return frozenset((component.get(a, a), component.get(b, b)))
+
+    def comp(self, i: int) -> int:
+        return self.component.get(i, i)
+
+    def different(self, a: int, b: int) -> bool:
+        return frozenset((self.comp(a), self.comp(b))) in self.apart
+
+    def apart_from_any(self, i: int, others: Sequence[int]) -> bool:
+        return self.comp(i) in self.tagged and any(self.different(i, o) for o in others)
+
+    def same_across(self, xs: Sequence[int], ys: Sequence[int]) -> bool:
+        cx = {self.component[i] for i in xs if i in self.component}
+        return bool(cx) and any(self.component.get(j) in cx for j in ys)
+
+    def touches(self, members: Sequence[int]) -> bool:
+        return any(i in self.involved for i in members)
+
+    def form_key(self, i: int, address: ParsedAddress) -> object:
+        # An account apart from another gets an address form of its own (per component), so that two
+        # vendors at one written address can be told apart.
+        c = self.comp(i)
+        return (address, c) if c in self.tagged else address
+
+    def compare(self, xs: list[int], ys: list[int], parsed: Sequence[ParsedAddress | None]) -> Comparison:
+        """The verdict on two address forms of one block, with the decisions applied."""
+        if self.different(xs[0], ys[0]):
+            return Comparison(Verdict.DIFFERENT, (CONFIRMED_DIFFERENT,))
+        px, py = parsed[xs[0]], parsed[ys[0]]
+        # One written address split only by decisions: the engine would not have compared it.
+        outcome = Comparison(Verdict.SAME) if px == py else compare(px, py)  # type: ignore[arg-type]
+        if outcome.verdict is Verdict.UNCERTAIN and self.same_across(xs, ys):
+            return Comparison(Verdict.SAME, (*outcome.reasons, CONFIRMED_SAME))
+        return outcome
+
+
 class _UnionFind:
     def __init__(self, n: int) -> None:
         self.parent = list(range(n))
@@ -195,16 +302,25 @@ class _Cluster:
     evidence: list[Evidence] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     proposed: list[int] = field(default_factory=list)
+    confirmed: list[int] = field(default_factory=list)
     group_id: str = ""  # given once every cluster is found and ordered
 
 
 def _cluster_block(
-    members: list[int], parsed: Sequence[ParsedAddress | None], keep_evidence: bool = True
+    members: list[int],
+    parsed: Sequence[ParsedAddress | None],
+    keep_evidence: bool = True,
+    known: _Known | None = None,
 ) -> list[_Cluster]:
-    """Split one (NPWP, regency) block into groups of accounts at the same place."""
-    forms: dict[ParsedAddress, list[int]] = {}
-    for i in members:
-        forms.setdefault(parsed[i], []).append(i)  # type: ignore[index]
+    """Split one (NPWP, regency) block into groups of accounts at the same place. ``known`` (review
+    decisions touching this block) overrides the comparison where a person has decided."""
+    forms: dict[object, list[int]] = {}
+    if known is None:
+        for i in members:
+            forms.setdefault(parsed[i], []).append(i)
+    else:
+        for i in members:
+            forms.setdefault(known.form_key(i, parsed[i]), []).append(i)  # type: ignore[arg-type]
     reps = list(forms.values())
     k = len(reps)
     if k == 1:
@@ -217,7 +333,10 @@ def _cluster_block(
     for x in range(k):
         px = parsed[reps[x][0]]
         for y in range(x + 1, k):
-            outcome = compare(px, parsed[reps[y][0]])  # type: ignore[arg-type]
+            if known is None:
+                outcome = compare(px, parsed[reps[y][0]])  # type: ignore[arg-type]
+            else:
+                outcome = known.compare(reps[x], reps[y], parsed)
             verdicts[x, y] = outcome
             if outcome.verdict is Verdict.SAME:
                 uf.union(x, y)
@@ -313,6 +432,7 @@ def aggregate(
     *,
     evidence: bool = True,
     guests: Sequence[AccountRecord] = (),
+    decisions: Decisions | None = None,
 ) -> AggregationResult:
     """Group the accounts, elect each group's single, and list every account's findings.
 
@@ -322,9 +442,12 @@ def aggregate(
 
     ``guests`` are accounts of invalid NPWP aggregated elsewhere (another shard of one file): they form
     no group here, and `AggregationResult.guest_proposals` says which group here each would join.
+
+    ``decisions`` are what people decided at review (see `Decisions`); the hub passes them wherever it
+    runs the engine. The file-to-file path has none.
     """
     with paused_gc():
-        return _aggregate(records, progress, evidence, guests)
+        return _aggregate(records, progress, evidence, guests, _Known(decisions) if decisions else None)
 
 
 def _aggregate(
@@ -332,6 +455,7 @@ def _aggregate(
     progress: Callable[[int], None] | None,
     evidence: bool,
     guests: Sequence[AccountRecord],
+    known: _Known | None = None,
 ) -> AggregationResult:
     n = len(records)
     # Most accounts have no finding: findings and notes are kept for the few that do.
@@ -394,8 +518,11 @@ def _aggregate(
     for (block_npwp, regency), members in blocks.items():
         members = [i for i in members if not _needs_review(findings.get(i))]
         decided.update(members)
+        block_known = known if known is not None and known.touches(members) else None
         block_clusters = (
-            [_Cluster(members)] if len(members) == 1 else _cluster_block(members, parsed, evidence)
+            [_Cluster(members)]
+            if len(members) == 1
+            else _cluster_block(members, parsed, evidence, block_known)
         )
         for cluster in block_clusters:
             cluster_notes = [note for i in cluster.members for note in notes.get(i, ())]
@@ -403,10 +530,12 @@ def _aggregate(
                 cluster.notes = [*cluster.notes, *cluster_notes]
             clusters.append((cluster, block_npwp, regency))
     del parsed, blocks
+    if known is not None:
+        _confirm_held_back(known, records, clusters, decided)
     emails = [email_key(r.email) for r in records]
     pending = [i for i in sorted(set(findings) - decided) if len(set(findings[i]) & REVIEW_FINDINGS) == 1]
     wanted = {emails[i] for i in pending if canonical[i] is None} | {email_key(g.email) for g in guests}
-    context = _Context(records, clusters, unresolved, regency_of, canonical, emails, wanted)
+    context = _Context(records, clusters, unresolved, regency_of, canonical, emails, wanted, known)
     for i in pending:
         home = _propose(context, i, findings[i], notes.get(i, []), evidence)
         if home is not None:
@@ -421,6 +550,8 @@ def _aggregate(
     del decided
     if progress:
         progress(n % 10000)
+    if known is not None:
+        _note_decisions(known, records, clusters)
 
     # Stable ids and a stable order: by each group's first account, accounts ranked by (portal, user ID).
     uid = [user_id_key(r.user_id) for r in records]
@@ -442,8 +573,8 @@ def _aggregate(
         cluster.group_id = group_id(records[cluster.members[0]].portal, uid[cluster.members[0]], taken)
         group = Group(
             cluster.group_id,
-            sorted(cluster.members + cluster.proposed, key=rank.__getitem__)
-            if cluster.proposed
+            sorted(cluster.members + cluster.proposed + cluster.confirmed, key=rank.__getitem__)
+            if cluster.proposed or cluster.confirmed
             else cluster.members,
             block_npwp,
             regency,
@@ -451,6 +582,7 @@ def _aggregate(
             evidence=cluster.evidence,
             notes=cluster.notes,
             proposed=sorted(cluster.proposed, key=rank.__getitem__),
+            confirmed=sorted(cluster.confirmed, key=rank.__getitem__),
         )
         for i in group.members:
             group_of[i] = gi
@@ -460,6 +592,8 @@ def _aggregate(
             group.single = elect_single(records, cluster.members)
             for i in cluster.members:
                 roles[i] = Role.SINGLE if i == group.single else Role.MEMBER
+            for i in cluster.confirmed:
+                roles[i] = Role.MEMBER
         groups.append(group)
 
     _cross_group_findings(uid, emails, records, canonical, group_of, findings)
@@ -495,6 +629,7 @@ class _Context:
     emails: Sequence[str]
     # The emails of the accounts of invalid NPWP to propose: only their groups are indexed by email.
     wanted_emails: set[str]
+    known: _Known | None = None
     _by_npwp: dict[str | None, list[tuple[_Cluster, str | None]]] | None = None
     _by_email: dict[str, list[tuple[_Cluster, str | None]]] | None = None
     _forms: dict[int, tuple[ParsedAddress, ...]] = field(default_factory=dict)
@@ -566,6 +701,15 @@ def _propose(
         )
     else:
         return None  # undecided against its own group: a person decides, from that group
+    if (
+        home is not None
+        and context.known is not None
+        and context.known.apart_from_any(i, [*home.members, *home.proposed, *home.confirmed])
+    ):
+        # A person has said it is not this vendor: it waits for review on its own.
+        if context.npwp_homes.get(i) is home:
+            context.npwp_homes[i] = None
+        home = None
     if home is None:
         return None
     label = f"{record.portal}/{record.user_id}"
@@ -573,6 +717,68 @@ def _propose(
     if keep_evidence and outcome is not None:
         home.evidence = [*home.evidence, Evidence(i, home.members[0], outcome.verdict, outcome.reasons)]
     return home
+
+
+def _confirm_held_back(
+    known: _Known,
+    records: Sequence[AccountRecord],
+    clusters: list[tuple[_Cluster, str | None, str | None]],
+    decided: set[int],
+) -> None:
+    """An account held back for its own data joins the group of the accounts a person confirmed it
+    with, when they are all in one group and nobody there was confirmed to be another vendor."""
+    held = [i for i in known.component if i not in decided]
+    if not held:
+        return
+    where: dict[int, _Cluster] = {}
+    for cluster, _, _ in clusters:
+        for m in cluster.members:
+            if m in known.component:
+                where[m] = cluster
+    for i in held:
+        homes = {id(where[m]): where[m] for m in known.members[known.comp(i)] if m in where}
+        if len(homes) != 1:
+            continue  # confirmed with nobody decided, or with accounts of several groups: still review
+        (home,) = homes.values()
+        if known.apart_from_any(i, [*home.members, *home.proposed, *home.confirmed]):
+            continue
+        home.confirmed.append(i)
+        decided.add(i)
+        label = f"{records[i].portal}/{records[i].user_id}"
+        home.notes = [*home.notes, f"{label} is a member: {CONFIRMED_SAME}, though its data is incomplete"]
+
+
+def _note_decisions(
+    known: _Known,
+    records: Sequence[AccountRecord],
+    clusters: list[tuple[_Cluster, str | None, str | None]],
+) -> None:
+    """Say in each group's explanation which review decisions kept its accounts from others."""
+    where: dict[int, _Cluster] = {}
+    for cluster, _, _ in clusters:
+        for m in (*cluster.members, *cluster.proposed, *cluster.confirmed):
+            if m in known.involved:
+                where[m] = cluster
+    accounts_of: dict[int, list[int]] = defaultdict(list)
+    for i in sorted(where):
+        accounts_of[known.comp(i)].append(i)
+    apart_from: dict[int, set[int]] = defaultdict(set)
+    for pair in known.apart:
+        first, second = sorted(pair)
+        for a in accounts_of[first]:
+            apart_from[a].update(accounts_of[second])
+        for b in accounts_of[second]:
+            apart_from[b].update(accounts_of[first])
+
+    def label(i: int) -> str:
+        return f"{records[i].portal}/{records[i].user_id}"
+
+    for i, others in sorted(apart_from.items()):
+        cluster = where[i]
+        cluster.notes = [
+            *cluster.notes,
+            f"{label(i)}: {CONFIRMED_DIFFERENT} from " + ", ".join(label(j) for j in sorted(others)),
+        ]
 
 
 def _npwp_home(

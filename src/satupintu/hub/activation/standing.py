@@ -3,6 +3,7 @@ accounts it could be grouped or confused with (the same NPWP, the same user ID) 
 
 The engine's rules are the same as in the batch run; running them on the account's neighbourhood, with
 the data as it is now, is what makes activation follow the current data rather than last night's run.
+The LPSE's review decisions (satupintu.hub.review) are fed to the engine here as in the batch run.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from satupintu.aggregation.engine import Finding, Role, aggregate
+from satupintu.aggregation.engine import AggregationResult, Finding, Role, aggregate
 from satupintu.aggregation.records import AccountRecord
+from satupintu.hub.review.known import decisions_for, partners
 from satupintu.hub.vendors.models import PortalAccount, State
 
 _RECORD_FIELDS = [f.name for f in dataclasses.fields(AccountRecord) if f.name not in ("portal", "line")]
@@ -34,6 +36,10 @@ class Standing:
     group: tuple[PortalAccount, ...]
     tunggal: PortalAccount | None
     reasons: tuple[str, ...]
+    # Accounts proposed to the group and waiting for review (decision 0005), and the engine's own
+    # explanation of the group: what the LPSE's review queue shows.
+    proposed: tuple[PortalAccount, ...] = ()
+    explanation: str = ""
 
     @property
     def collision(self) -> bool:
@@ -49,6 +55,12 @@ def neighbourhood(account: PortalAccount) -> QuerySet[PortalAccount]:
     near = Q(user_id_key=account.user_id_key)
     if account.npwp_canonical:
         near |= Q(npwp_canonical=account.npwp_canonical)
+    related = partners(account.pk)
+    if related:
+        # An account the LPSE decided on with others (a confirmed merge of an account of invalid NPWP)
+        # is run with them and with their NPWP's accounts, as the batch run would see them.
+        npwps = PortalAccount.objects.filter(pk__in=related).exclude(npwp_canonical="")
+        near |= Q(pk__in=related) | Q(npwp_canonical__in=npwps.values("npwp_canonical"))
     return (
         PortalAccount.objects.filter(near, portal__aggregation_active=True)
         .select_related("portal", "identity")
@@ -56,13 +68,18 @@ def neighbourhood(account: PortalAccount) -> QuerySet[PortalAccount]:
     )
 
 
-def standing_of(account: PortalAccount, accounts: list[PortalAccount]) -> Standing:
-    """Run the engine on ``accounts`` (which include ``account``) and read this account's result."""
+def run_engine(accounts: list[PortalAccount]) -> AggregationResult:
+    """The engine's result over ``accounts``, with the review decisions between them."""
     records = [
         AccountRecord(portal=a.portal.code, **{name: getattr(a, name) for name in _RECORD_FIELDS})
         for a in accounts
     ]
-    result = aggregate(records)
+    return aggregate(records, decisions=decisions_for([a.pk for a in accounts]))
+
+
+def standing_of(account: PortalAccount, accounts: list[PortalAccount]) -> Standing:
+    """Run the engine on ``accounts`` (which include ``account``) and read this account's result."""
+    result = run_engine(accounts)
     i = next(k for k, a in enumerate(accounts) if a.pk == account.pk)
     group = result.groups[result.group_of[i]]
     members = tuple(accounts[m] for m in group.members if m not in group.proposed)
@@ -76,4 +93,7 @@ def standing_of(account: PortalAccount, accounts: list[PortalAccount]) -> Standi
     if role is Role.REVIEW:
         # The engine's own words on what held the account back: its notes, else the comparisons.
         reasons = tuple(group.notes) or tuple("; ".join(ev.reasons) for ev in group.evidence)
-    return Standing(account, role, result.findings[i], members, tunggal, reasons)
+    proposed = tuple(accounts[m] for m in group.proposed)
+    return Standing(
+        account, role, result.findings[i], members, tunggal, reasons, proposed, result.explain(group)
+    )

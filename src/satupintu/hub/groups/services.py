@@ -16,6 +16,7 @@ from satupintu.aggregation.engine import AggregationResult, aggregate
 from satupintu.aggregation.records import AccountRecord
 from satupintu.hub.audit.services import record
 from satupintu.hub.groups.models import ActivationGroup, AggregationRun, Membership
+from satupintu.hub.review.known import decisions_for
 from satupintu.hub.vendors.models import PortalAccount
 
 BATCH = 5000
@@ -43,7 +44,8 @@ def load_records() -> tuple[list[AccountRecord], list[int]]:
 def aggregate_all(*, actor=None, progress: Callable[[int], None] | None = None) -> dict[str, int]:
     """Aggregate every imported account; returns the engine's summary plus what changed in the hub."""
     records, pks = load_records()
-    result = aggregate(records, progress=progress)
+    # The LPSE's review decisions are honoured here as at activation (decision 0007).
+    result = aggregate(records, progress=progress, decisions=decisions_for(pks, among_all=True))
     with transaction.atomic():
         run = AggregationRun.objects.create()
         changes = _store(result, pks)
