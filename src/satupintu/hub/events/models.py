@@ -31,3 +31,67 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.id} {self.type}"
+
+
+class Subscription(models.Model):
+    """Where one portal wants its events pushed, and the secret they are signed with.
+
+    The secret is stored as is, not hashed: the hub needs its bytes to sign every delivery with
+    HMAC-SHA256 (Standard Webhooks), so a hash would be useless. It is shown once, when `webhook set`
+    issues it, and kept out of the admin, of ``__str__`` and of audit events and logs."""
+
+    portal = models.OneToOneField(
+        Portal, verbose_name=_("portal"), on_delete=models.CASCADE, related_name="webhook"
+    )
+    url = models.URLField(_("address"), max_length=500)
+    secret = models.CharField(_("signing secret"), max_length=100)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("webhook subscription")
+        verbose_name_plural = _("webhook subscriptions")
+        ordering = ["portal__code"]
+
+    def __str__(self) -> str:
+        return f"{self.portal.code}: {self.url}"
+
+
+class Delivery(models.Model):
+    """One event on its way to one portal's webhook. Pending until a 2xx answer (``delivered_at``) or
+    until the hub gives up after days of failures (``given_up_at``); the event stays pullable either
+    way."""
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="deliveries"
+    )
+    portal = models.ForeignKey(
+        Portal, verbose_name=_("portal"), on_delete=models.CASCADE, related_name="deliveries"
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"))
+    last_error = models.CharField(_("last error"), max_length=200, blank=True)
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+    given_up_at = models.DateTimeField(_("given up"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["event", "portal"], name="one_delivery_per_portal")]
+        indexes = [
+            # The worker only ever looks at pending deliveries: keep that index small.
+            models.Index(
+                fields=["portal", "id"],
+                condition=models.Q(delivered_at__isnull=True, given_up_at__isnull=True),
+                name="delivery_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} → {self.portal_id}"
+
+    @property
+    def pending(self) -> bool:
+        return self.delivered_at is None and self.given_up_at is None
