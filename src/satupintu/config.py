@@ -9,6 +9,8 @@
 - ``SATUPINTU_OIDC_PRIVATE_KEY``: the PEM key that signs ID tokens (default: generated in the data folder).
 - ``REDIS_URL``: optional; the cache (rate limits, sign-in codes across processes) uses Redis when given
   and the database otherwise.
+- ``EMAIL_HOST``, ``EMAIL_PORT``: the SMTP server that sends mail (default ``127.0.0.1``, port ``25``);
+  ``DEFAULT_FROM_EMAIL``: its sender (default ``SatuPintu <noreply@localhost>``).
 """
 
 from __future__ import annotations
@@ -78,6 +80,14 @@ def oidc_private_key() -> str:
         temporary.chmod(0o600)
         temporary.replace(path)  # two processes starting at once both end with one whole key
     return path.read_text()
+
+
+def email() -> tuple[str, int, str]:
+    """The SMTP server's host and port, and the sender of the mail it sends."""
+    host = os.environ.get("EMAIL_HOST", "127.0.0.1")
+    port = int(os.environ.get("EMAIL_PORT", "25"))
+    sender = os.environ.get("DEFAULT_FROM_EMAIL", "SatuPintu <noreply@localhost>")
+    return host, port, sender
 
 
 def flag(name: str, default: bool = False) -> bool:

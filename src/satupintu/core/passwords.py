@@ -1,4 +1,4 @@
-"""Stored password hashes as portals export them.
+"""Passwords: stored hashes as portals export them, and the policy for new passwords.
 
 SatuPintu keeps every imported hash so the vendor's existing password keeps working; it is verified at
 the first login and then upgraded to argon2id. Only formats that can be verified are accepted: Django's
@@ -7,6 +7,7 @@ encoded hashes of the algorithms below, and the bare 32-hex MD5 that older SPSE 
 
 from __future__ import annotations
 
+import enum
 import re
 
 # Django's encoded form is "<algorithm>$<...>"; these are the algorithms Django can verify.
@@ -33,3 +34,32 @@ def hash_format(value: str) -> str | None:
     if pattern and pattern.fullmatch(value):
         return algorithm
     return None
+
+
+# The password policy of the hub (seed 003): at least 8 characters, with upper case, lower case, a digit
+# and a special character. The strength meter of the hub's pages mirrors these rules in JavaScript
+# (hub/static/satupintu/password-meter.js); this function is the authority.
+class PolicyRule(enum.StrEnum):
+    LENGTH = "length"
+    UPPER = "upper"
+    LOWER = "lower"
+    DIGIT = "digit"
+    SPECIAL = "special"
+
+
+MIN_LENGTH = 8
+
+_CLASS_TESTS = {
+    PolicyRule.UPPER: str.isupper,
+    PolicyRule.LOWER: str.islower,
+    PolicyRule.DIGIT: str.isdecimal,
+    # Anything that is neither a letter, a digit nor white space: punctuation, symbols.
+    PolicyRule.SPECIAL: lambda c: not c.isalnum() and not c.isspace(),
+}
+
+
+def policy_gaps(password: str) -> tuple[PolicyRule, ...]:
+    """The rules of the policy that ``password`` does not meet, in the policy's order (empty: it passes)."""
+    gaps = [PolicyRule.LENGTH] if len(password) < MIN_LENGTH else []
+    gaps += [rule for rule, test in _CLASS_TESTS.items() if not any(test(c) for c in password)]
+    return tuple(gaps)

@@ -1,0 +1,198 @@
+"""The self-service pages. Only the signed-in vendor sees and changes its own data; staff accounts get a
+page that says these pages are for vendors. ``?portal=CODE`` of an aggregated portal adds a way back to
+it, and is kept from page to page."""
+
+from __future__ import annotations
+
+import functools
+from urllib.parse import urlencode
+
+from allauth.core import ratelimit
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from satupintu.hub.accounts.validators import policy_rule_text, user_id_validator
+from satupintu.hub.activation.services import UserIdInvalid, UserIdTaken
+from satupintu.hub.selfservice import services
+from satupintu.hub.selfservice.forms import IdentityForm, PasswordForm, UserIdForm, region_codes
+from satupintu.hub.selfservice.services import EmailConfirmation, EmailNotSent, NotATunggal
+
+_RATE_ACTION = "self_service_password"
+
+
+def vendor_required(view):
+    """Signed in (else to the sign-in page, and back), and a vendor (else a page that says so)."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        vendor = services.vendor_of(request.user)
+        portal = services.back_portal(request.GET.get("portal"))
+        context = {
+            "portal": portal,
+            "portal_query": f"?{urlencode({'portal': portal.code})}" if portal else "",
+        }
+        if vendor is None:
+            return render(request, "selfservice/not_vendor.html", context, status=403)
+        return view(request, *args, vendor=vendor, context=context, **kwargs)
+
+    return wrapper
+
+
+def _to_overview(context):
+    return redirect(reverse("selfservice:overview") + context["portal_query"])
+
+
+def _current_password_ok(request, form, purpose: str) -> bool:
+    """Check the current password of ``form``, limited per IP and per account; a failure counts, and
+    puts the reason on the form."""
+    key = f"user:{request.user.pk}"
+    if not ratelimit.consume(request, action=_RATE_ACTION, key=key, dry_run=True):
+        form.add_error(None, _("Too many attempts. Wait a few minutes, then try again."))
+        return False
+    if request.user.check_password(form.cleaned_data["password"]):
+        return True
+    ratelimit.consume(request, action=_RATE_ACTION, key=key)
+    services.reject_current_password(request.user, purpose)
+    form.add_error("password", _("Current password: this is not your password. Type it again."))
+    return False
+
+
+@require_http_methods(["GET"])
+@vendor_required
+def overview(request, vendor, context):
+    verified, pending = services.email_state(request.user)
+    return render(
+        request,
+        "selfservice/overview.html",
+        {**context, "vendor": vendor, "email_verified": verified, "email_pending": pending},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@vendor_required
+def user_id(request, vendor, context):
+    form = UserIdForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and _current_password_ok(request, form, "user_id"):
+        try:
+            change = services.change_user_id(request.user, form.cleaned_data["new_user_id"])
+        except UserIdTaken:
+            form.add_error(
+                "new_user_id", _("New user ID: this user ID is already used at a portal. Choose another.")
+            )
+        except UserIdInvalid:
+            form.add_error("new_user_id", user_id_validator.message)
+        except NotATunggal:
+            form.add_error(
+                None,
+                _(
+                    "Your user ID cannot be changed here: it is not an activated account of a portal. Ask your LPSE."
+                ),
+            )
+        else:
+            messages.success(
+                request,
+                _("Your user ID is now %(user_id)s. Sign in with it here and at every aggregated portal.")
+                % {"user_id": change.new_user_id},
+            )
+            return _to_overview(context)
+    return render(request, "selfservice/user_id.html", {**context, "form": form, "vendor": vendor})
+
+
+@require_http_methods(["GET", "POST"])
+@vendor_required
+def password(request, vendor, context):
+    form = PasswordForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid() and _current_password_ok(request, form, "password"):
+        services.change_password(request.user, form.cleaned_data["new_password1"])
+        update_session_auth_hash(request, request.user)  # stay signed in here; other sessions end
+        messages.success(request, _("Your password has been changed. Use it at every aggregated portal."))
+        return _to_overview(context)
+    return render(
+        request,
+        "selfservice/password.html",
+        {
+            **context,
+            "form": form,
+            "vendor": vendor,
+            "rules": [(rule.value, text) for rule, text in policy_rule_text().items()],
+            "strength_levels": [_("Weak"), _("Fair"), _("Good"), _("Strong")],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@vendor_required
+def identity(request, vendor, context):
+    province, regency = region_codes(vendor.province, vendor.regency)
+    initial = {
+        **{name: getattr(vendor, name) for name in ("name", "address", "postal_code", "phone")},
+        "province": province,
+        "regency": regency,
+        "email": request.user.email,
+    }
+    form = IdentityForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            update = services.update_identity(request.user, form.identity_data())
+        except EmailNotSent as error:
+            messages.warning(
+                request,
+                _(
+                    "Your data has been saved, but the confirmation email to %(email)s could not be sent. "
+                    "Try again in a few minutes."
+                )
+                % {"email": error.args[0]},
+            )
+            return _to_overview(context)
+        if update.changes:
+            messages.success(request, _("Your data has been saved. Every aggregated portal receives it."))
+        if update.email_requested:
+            messages.info(
+                request,
+                _(
+                    "We have sent a link to %(email)s. Your email address changes when you follow it; until "
+                    "then the current one stays."
+                )
+                % {"email": update.email_requested},
+            )
+        if not update.changes and not update.email_requested:
+            messages.info(request, _("Nothing has changed."))
+        return _to_overview(context)
+    return render(request, "selfservice/identity.html", {**context, "form": form, "vendor": vendor})
+
+
+@require_POST
+@vendor_required
+def verify_email(request, vendor, context):
+    """Send a confirmation link to the current, not yet verified, address."""
+    try:
+        services.request_email_change(request.user, request.user.email)
+    except EmailNotSent:
+        messages.warning(request, _("The confirmation email could not be sent. Try again in a few minutes."))
+    else:
+        messages.info(request, _("We have sent a link to %(email)s.") % {"email": request.user.email})
+    return _to_overview(context)
+
+
+@require_http_methods(["GET", "POST"])
+def confirm_email(request, token):
+    """The link of a confirmation email. Opening it asks for one click (so that a mail scanner opening it
+    changes nothing); it works without signing in, since it proves that the mailbox is the vendor's."""
+    read = services.read_email_token(token)
+    if request.method == "POST":
+        result = services.confirm_email(token)
+        status = 200 if result.outcome is EmailConfirmation.CONFIRMED else 400
+        return render(request, "selfservice/email_confirmed.html", {"result": result}, status=status)
+    return render(
+        request,
+        "selfservice/confirm_email.html",
+        {"email": read[1] if read else "", "valid": read is not None},
+        status=200 if read else 400,
+    )
