@@ -19,6 +19,10 @@ portals_app = typer.Typer(help="The registry of portals (LPSE).", no_args_is_hel
 app.add_typer(portals_app, name="portals")
 client_app = typer.Typer(help="The portals' OpenID Connect clients (roaming).", no_args_is_help=True)
 app.add_typer(client_app, name="client")
+webhook_app = typer.Typer(help="Where the hub pushes each portal's events.", no_args_is_help=True)
+app.add_typer(webhook_app, name="webhook")
+events_app = typer.Typer(help="The events the hub sends to the portals.", no_args_is_help=True)
+app.add_typer(events_app, name="events")
 console = Console()
 err = Console(stderr=True)
 # Below this many rows a progress bar is only noise.
@@ -132,6 +136,64 @@ def client_create(
         raise _fail(problems) from None
     # Plain print: the JSON goes to scripts, and Rich would wrap or colour it.
     print(json.dumps({"client_id": client_id, "client_secret": secret}))
+
+
+@webhook_app.command("set")
+def webhook_set(
+    portal: str = typer.Option(..., help="Code of the portal, e.g. lkpp"),
+    url: str = typer.Option(..., help="The portal's address that receives the events"),
+) -> None:
+    """Set a portal's webhook with a new secret; prints {"portal": ..., "url": ..., "secret": ...}."""
+    _django()
+    import json
+
+    from django.core.exceptions import ValidationError
+
+    from satupintu.hub.events.services import set_subscription
+    from satupintu.hub.portals.models import Portal
+
+    try:
+        subscription, secret = set_subscription(portal, url)
+    except Portal.DoesNotExist:
+        raise _fail(f"no portal with code '{portal}': see 'satupintu portals list'") from None
+    except ValidationError as exc:
+        problems = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items())
+        raise _fail(problems) from None
+    print(json.dumps({"portal": portal, "url": subscription.url, "secret": secret}))
+
+
+@events_app.command("deliver")
+def events_deliver(
+    watch: bool = typer.Option(False, "--watch", help="Keep delivering until Ctrl-C"),
+    interval: float = typer.Option(5.0, min=0.1, help="Seconds between passes with --watch"),
+) -> None:
+    """Push the due events to the portals' webhooks: one pass, or every --interval seconds with --watch."""
+    _django()
+    import time
+
+    from django.utils import timezone
+
+    from satupintu.hub.events.delivery import Result, deliver_due
+
+    while True:
+        report = deliver_due()
+        for a in report.attempts:
+            if a.result is not Result.DELIVERED:
+                at = timezone.localtime(a.next_attempt_at) if a.next_attempt_at else None
+                when = f", next attempt {at:%Y-%m-%d %H:%M:%S}" if at else ""
+                err.print(f"{a.portal}: event {a.cursor} ({a.type}): {a.error} ({a.result}{when})")
+        if report.attempts or not watch:
+            console.print(
+                f"{report.count(Result.DELIVERED)} delivered, {report.count(Result.RETRY)} to retry, "
+                f"{report.count(Result.GIVEN_UP)} given up"
+            )
+        if not watch:
+            return
+        try:
+            time.sleep(interval)
+        except KeyboardInterrupt:
+            console.print("stopped")
+            return
 
 
 @app.command("import")
@@ -258,6 +320,49 @@ def demo(
         table.add_row(user, password, purpose)
     console.print(table)
     console.print("Ctrl-C stops the demo.")
+    serve(port)
+
+
+@app.command()
+def portal(
+    code: str = typer.Option(..., help="The portal's code in the hub's registry, e.g. lkpp"),
+    port: int = typer.Option(..., help="Port to serve on (127.0.0.1)"),
+    name: str = typer.Option("", help="The portal's name, e.g. 'LPSE LKPP'"),
+    hub: str = typer.Option("", help="The hub's issuer URL (default: SATUPINTU_PORTAL_HUB)"),
+    aggregated: bool = typer.Option(True, "--aggregated/--not-aggregated", help="Aggregation with the hub"),
+    accounts: Path | None = typer.Option(None, help="The portal's SPSE vendor export (CSV) to load"),
+    client_id: str = typer.Option("", help="The portal's client at the hub ('satupintu client create')"),
+    client_secret: str = typer.Option("", help="That client's secret"),
+    webhook_secret: str = typer.Option("", help="The whsec_ secret of the hub's events"),
+    admin_password: str = typer.Option("", help="Password of the LPSE administrator (admin_CODE)"),
+) -> None:
+    """Run a reference portal ("SPSE-lite") with its own database until Ctrl-C."""
+    from satupintu.portal.server import PortalOptions, configure, prepare, serve
+
+    if accounts is not None and not accounts.is_file():
+        raise _fail(f"no such file: {accounts}")
+    configure(
+        PortalOptions(code, name, hub, aggregated, client_id, client_secret, webhook_secret, admin_password)
+    )
+    from django.conf import settings
+
+    from satupintu.aggregation.io import CsvFormatError
+
+    try:
+        ready = prepare(accounts, admin_password)
+    except CsvFormatError as exc:
+        raise _fail(f"{accounts}: {exc}") from None
+    for r in ready.rejections[:20]:
+        err.print(f"line {r.line}: {r.field}: {r.reason}")
+    console.print(
+        f"[bold]{settings.PORTAL_NAME}[/bold] ({settings.PORTAL_CODE}, "
+        f"{'aggregated' if settings.PORTAL_AGGREGATED else 'not aggregated'}): http://127.0.0.1:{port}/"
+    )
+    console.print(f"accounts: {ready.accounts_created} loaded, {ready.accounts_kept} already here")
+    if ready.admin_password:
+        console.print(f"administrator: {ready.admin_user_id} / {ready.admin_password}")
+    if ready.pulled:
+        console.print(ready.pulled)
     serve(port)
 
 

@@ -54,10 +54,24 @@ def test_an_account_without_duplicate_becomes_its_own_user_id_tunggal(portal_acc
     assert user.password.startswith("argon2$argon2id$") and user.check_password(password_of(LONE))
     assert user.vendor.npwp_canonical == "0024176547404000" and user.vendor.home_portal.code == "depkes"
     assert AuditEvent.objects.filter(action="activation.activated", object_id=str(account.pk)).exists()
+    # Its portal is told (the outbox), and every aggregated portal learns the new identity.
+    activated = Event.objects.get(type="account.activated")
+    assert activated.portal.code == "depkes" and activated.payload == {
+        "portal": "depkes",
+        "user_id": "SINAR",
+        "sub": str(user.sub),
+        "user_id_tunggal": "SINAR",
+    }
+    updated = Event.objects.get(type="vendor.updated")
+    assert updated.portal is None and updated.payload["sub"] == str(user.sub)
+    assert (
+        updated.payload["npwp"] == "0024176547404000" and updated.payload["home_portal"]["code"] == "depkes"
+    )
     # Activating again tells that it is done, and changes nothing.
     again = activate(LONE)
     assert again.outcome is Outcome.ALREADY_ACTIVE
     assert get_user_model().objects.filter(username__iexact="sinar").count() == 1
+    assert Event.objects.count() == 2
 
 
 def test_wrong_password_and_unknown_user_id_are_refused_alike(portal_accounts):
@@ -97,7 +111,13 @@ def test_user_id_collision_needs_a_new_unique_user_id_and_tells_the_home_portal(
     assert account.user_id == "MAJU_JAYA" and account.user_id_key == "maju_jaya"
     assert UserIdChange.objects.get(account=account).old_user_id == "MAJU"
     event = Event.objects.get(type="account.user_id_changed")
-    assert event.portal.code == "lkpp" and event.payload["new_user_id"] == "MAJU_JAYA"
+    assert event.portal.code == "lkpp" and event.payload == {
+        "portal": "lkpp",
+        "user_id": "MAJU",
+        "new_user_id": "MAJU_JAYA",
+        "reason": "activation_collision",
+        "sub": None,  # not activated yet
+    }
     # With the collision gone, it activates; so does the other vendor, whose "maju" is now its own.
     assert activate({**MAJU_A, "user_id": "MAJU_JAYA"}, password_of(MAJU_A)).outcome is Outcome.ACTIVATED
     assert activate(MAJU_B).outcome is Outcome.ACTIVATED
@@ -125,6 +145,15 @@ def test_a_member_names_its_tunggal_and_links_with_the_tunggals_password(portal_
     assert member.state == State.LINKED and member.identity.username == "CAHAYA"
     assert get_user_model().objects.count() == 1  # kept as an alias, not a second account
     assert AuditEvent.objects.filter(action="activation.linked", object_id=str(member.pk)).exists()
+    linked_event = Event.objects.get(type="account.linked")
+    assert linked_event.portal.code == "jakarta" and linked_event.payload == {
+        "portal": "jakarta",
+        "user_id": "PT_CAHAYA",
+        "sub": str(member.identity.sub),
+        "user_id_tunggal": "CAHAYA",
+    }
+    # Linking changes no identity: the one vendor.updated is the Tunggal's activation.
+    assert Event.objects.filter(type="vendor.updated").count() == 1
 
 
 def test_a_member_first_activates_its_tunggal_with_the_tunggals_password(portal_accounts):
@@ -136,6 +165,12 @@ def test_a_member_first_activates_its_tunggal_with_the_tunggals_password(portal_
     tunggal = linked.standing.tunggal
     tunggal.refresh_from_db()
     assert tunggal.state == State.ACTIVATED and tunggal.identity.check_password(password_of(CAHAYA))
+    # Each portal hears of its own account, in the order it happened.
+    assert [(e.type, e.portal.code if e.portal else None) for e in Event.objects.order_by("id")] == [
+        ("account.activated", "lkpp"),
+        ("vendor.updated", None),
+        ("account.linked", "jakarta"),
+    ]
     assert activate(CAHAYA).outcome is Outcome.ALREADY_ACTIVE
 
 

@@ -129,7 +129,7 @@ SHOWCASE = (
 SHOWCASE_COLUMNS = tuple(c for c in REQUIRED_COLUMNS if c != "phone")
 # Every showcase vendor has this password at its portal, stored as older SPSE versions store it (bare
 # MD5), so the demo also shows the upgrade to argon2id at the first sign-in.
-VENDOR_PASSWORD = "Penyedia#2026"
+VENDOR_PASSWORD = "Penyedia#2026"  # noqa: S105 - a published demo password
 DEMO_LOGINS = (
     ("admin", "Admin#Demo2026", "superuser: everything, including adding portals"),
     (

@@ -26,6 +26,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.idp.oidc",
     "captcha",
+    # Only so that the API documentation uses the Swagger UI files shipped with django-ninja, not a CDN.
+    "ninja",
     "satupintu.hub.accounts",
     "satupintu.hub.audit",
     "satupintu.hub.portals",
@@ -34,6 +36,8 @@ INSTALLED_APPS = [
     "satupintu.hub.activation",
     "satupintu.hub.events",
     "satupintu.hub.sso",
+    "satupintu.hub.review",
+    "satupintu.hub.selfservice",
 ]
 
 MIDDLEWARE = [
@@ -85,9 +89,10 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # The policy (length, upper and lower case, digit, special character) covers Django's minimum length
+    # and all-digits validators, with one message for each missing rule.
+    {"NAME": "satupintu.hub.accounts.validators.PasswordPolicyValidator"},
 ]
 
 # Accounts (allauth): vendors sign in with their user ID; there is no open sign-up (vendors are
@@ -106,6 +111,11 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/300s/key",
     "activate": "20/m/ip,5/300s/key",
     "activate_member": "20/m/ip,5/300s/key",
+    # Wrong client credentials at the portals' API (/api/v1/); counted per address only, so that nobody
+    # can lock a portal out by failing with its client id.
+    "api_auth_failed": "10/m/ip",
+    # The current password that the vendor's self-service asks before a user ID or password change.
+    "self_service_password": "20/m/ip,5/300s/key",
 }
 
 # Roaming: the hub is the OpenID Connect provider of the aggregated portals. Authorization codes live in
@@ -120,6 +130,11 @@ CAPTCHA_LENGTH = 5
 CAPTCHA_TIMEOUT = 10  # minutes
 CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.random_char_challenge"
 
+# Mail (the link that confirms a new email address) goes to the SMTP server the environment names.
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST, EMAIL_PORT, DEFAULT_FROM_EMAIL = config.email()
+EMAIL_TIMEOUT = 10  # seconds: a dead mail server gives the vendor a message, not a hung page
+
 # Indonesian first: it is the language of the users; English second.
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
@@ -129,6 +144,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+# The hub's own static files (hub/static) belong to no app: the finders must be told of them.
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = config.data_dir() / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 WHITENOISE_USE_FINDERS = True

@@ -24,7 +24,7 @@ from satupintu.hub.accounts.validators import USER_ID_PATTERN
 from satupintu.hub.activation.models import UserIdChange
 from satupintu.hub.activation.standing import Standing, neighbourhood, standing_of
 from satupintu.hub.audit.services import record
-from satupintu.hub.events.services import publish
+from satupintu.hub.events.services import publish, publish_vendor_updated
 from satupintu.hub.vendors.models import PortalAccount, State, VendorProfile
 
 # The identity data a vendor profile starts from: the User ID Tunggal's portal account.
@@ -225,12 +225,28 @@ def _make_tunggal(account: PortalAccount, password: str):
         user=user, home_portal=account.portal, **{name: getattr(account, name) for name in PROFILE_FIELDS}
     )
     _mark(account, State.ACTIVATED, user)
+    # A new identity for every other aggregated portal: a vendor may roam there from now on.
+    publish_vendor_updated(user)
     return user
 
 
 def _mark(account: PortalAccount, state: State, user) -> None:
+    """Record the account as activated or linked to ``user``, and tell its portal (the outbox)."""
     account.state, account.identity, account.activated_at = state, user, timezone.now()
     account.save(update_fields=["state", "identity", "activated_at", "updated_at"])
+    publish(
+        _STATE_EVENTS[state],
+        {
+            "portal": account.portal.code,
+            "user_id": account.user_id,
+            "sub": str(user.sub),
+            "user_id_tunggal": user.username,
+        },
+        portal=account.portal,
+    )
+
+
+_STATE_EVENTS = {State.ACTIVATED: "account.activated", State.LINKED: "account.linked"}
 
 
 class UserIdTaken(Exception):
@@ -245,15 +261,22 @@ _USER_ID = re.compile(USER_ID_PATTERN)
 
 
 def user_id_available(user_id: str, *, besides: PortalAccount | None = None) -> bool:
+    """Whether no account of any portal, and no hub account, holds ``user_id`` in any case; ``besides``
+    and its own hub account do not count (a vendor may change the case of its user ID)."""
     key = user_id_key(user_id)
     accounts = PortalAccount.objects.filter(user_id_key=key)
+    users = get_user_model().objects.filter(username__iexact=user_id)
     if besides is not None:
         accounts = accounts.exclude(pk=besides.pk)
-    return not accounts.exists() and not get_user_model().objects.filter(username__iexact=user_id).exists()
+        if besides.identity_id is not None and besides.state == State.ACTIVATED:
+            users = users.exclude(pk=besides.identity_id)
+    return not accounts.exists() and not users.exists()
 
 
 def change_user_id(account: PortalAccount, new_user_id: str, *, reason: str, actor=None) -> UserIdChange:
-    """Give an account a new user ID, unique across every portal without regard to case."""
+    """Give an account a new user ID, unique across every portal without regard to case. The account's
+    portal is told; when the account is a User ID Tunggal, every aggregated portal is told too (its
+    ``preferred_username`` changes, its ``sub`` does not)."""
     new_user_id = new_user_id.strip()
     if not _USER_ID.fullmatch(new_user_id):
         raise UserIdInvalid(new_user_id)
@@ -272,12 +295,19 @@ def change_user_id(account: PortalAccount, new_user_id: str, *, reason: str, act
             user = account.identity
             user.username = new_user_id
             user.save(update_fields=["username"])
+            publish_vendor_updated(user)
         record(
             "account.user_id_changed", account, actor, old=change.old_user_id, new=new_user_id, reason=reason
         )
         publish(
             "account.user_id_changed",
-            {"user_id": change.old_user_id, "new_user_id": new_user_id, "reason": reason},
+            {
+                "portal": account.portal.code,
+                "user_id": change.old_user_id,
+                "new_user_id": new_user_id,
+                "reason": reason,
+                "sub": str(account.identity.sub) if account.identity_id else None,
+            },
             portal=account.portal,
         )
     return change
