@@ -307,20 +307,72 @@ def synth(
 @app.command()
 def demo(
     accounts: int = typer.Option(3000, help="Synthetic accounts to import besides the showcase ones"),
-    port: int = typer.Option(8000, help="Port of the hub"),
+    port: int = typer.Option(8000, help="Port of the hub; the portals take the next three"),
 ) -> None:
-    """Set up a demo hub (registry, imported synthetic data, aggregation) and run it until Ctrl-C."""
-    _django()
-    from satupintu.hub.demo import prepare, serve
+    """Run the demo until Ctrl-C: the hub with imported data and three portals (two aggregated, one not)."""
+    os.environ.setdefault("SATUPINTU_ISSUER", f"http://127.0.0.1:{port}")
+    from satupintu import config
 
+    os.environ.setdefault("SATUPINTU_MAIL_DIR", str(config.data_dir() / "mail"))
+    _django()
+    from satupintu.demo_run import Children, DemoFailed, start_event_worker, start_hub, start_portals
+    from satupintu.hub.demo import (
+        DEMO_VENDORS,
+        PORTAL_ADMIN_PASSWORD,
+        VENDOR_PASSWORD,
+        connect_portals,
+        prepare,
+    )
+
+    hub_url = config.issuer()
     logins = prepare(accounts, console)
-    console.print(f"\n[bold]SatuPintu hub[/bold]: http://127.0.0.1:{port}/admin/")
-    table = Table("user", "password", "what it shows", title="demo logins")
+    portals = connect_portals(port)
+    children = Children(config.data_dir() / "logs")
+    try:
+        console.print("starting the hub, the portals and the event worker ...")
+        start_hub(children, port)
+        start_portals(children, portals, hub_url)
+        start_event_worker(children)
+        _print_demo(hub_url, portals, logins, DEMO_VENDORS, VENDOR_PASSWORD, PORTAL_ADMIN_PASSWORD)
+        console.print(f"mail (email confirmation links) is written to {config.mail_dir()}")
+        console.print(f"the logs of every process are in {children.logs}")
+        console.print("Ctrl-C stops everything.")
+        children.wait_for_any()
+        raise DemoFailed("a process of the demo stopped: see its log in " + str(children.logs))
+    except DemoFailed as exc:
+        raise _fail(str(exc), code=1) from None
+    finally:
+        children.stop_all()
+
+
+@app.command()
+def serve(
+    port: int = typer.Option(8000, help="Port to serve on (127.0.0.1)"),
+    workers: int = typer.Option(1, min=1, help="Worker processes (keep 1 on SQLite)"),
+    threads: int = typer.Option(8, min=1, help="Threads per worker"),
+) -> None:
+    """Serve the hub over HTTP until Ctrl-C (behind a reverse proxy that terminates TLS in production)."""
+    _django()
+    from satupintu.serving import serve as serve_wsgi
+
+    serve_wsgi("satupintu.hub.wsgi:application", port, name="satupintu-hub", workers=workers, threads=threads)
+
+
+def _print_demo(hub_url, portals, logins, vendors, vendor_password, admin_password) -> None:
+    addresses = Table("code", "what", "address", title="SatuPintu demo")
+    addresses.add_row("hub", "SatuPintu (INAPROC)", f"{hub_url}/")
+    for p in portals:
+        kind = "aggregated" if p.aggregated else "not aggregated"
+        addresses.add_row(p.code, f"{p.name} ({kind})", f"{p.url}/")
+    console.print(addresses)
+    table = Table("at", "user ID", "password", "what it shows", title="demo logins")
+    for code, user_id, purpose in vendors:
+        table.add_row(code, user_id, vendor_password, purpose)
+    for p in portals:
+        table.add_row(p.code, f"admin_{p.code}", admin_password, f"{p.name}'s administrator")
     for user, password, purpose in logins:
-        table.add_row(user, password, purpose)
+        table.add_row("hub", user, password, purpose)
     console.print(table)
-    console.print("Ctrl-C stops the demo.")
-    serve(port)
 
 
 @app.command()

@@ -11,6 +11,8 @@
   and the database otherwise.
 - ``EMAIL_HOST``, ``EMAIL_PORT``: the SMTP server that sends mail (default ``127.0.0.1``, port ``25``);
   ``DEFAULT_FROM_EMAIL``: its sender (default ``SatuPintu <noreply@localhost>``).
+- ``SATUPINTU_MAIL_DIR``: write each mail as a file in this folder instead of sending it (the demo does,
+  so that a visitor can open the links without a mail server).
 """
 
 from __future__ import annotations
@@ -88,6 +90,11 @@ def email() -> tuple[str, int, str]:
     port = int(os.environ.get("EMAIL_PORT", "25"))
     sender = os.environ.get("DEFAULT_FROM_EMAIL", "SatuPintu <noreply@localhost>")
     return host, port, sender
+
+
+def mail_dir() -> Path | None:
+    value = os.environ.get("SATUPINTU_MAIL_DIR")
+    return Path(value).resolve() if value else None
 
 
 def flag(name: str, default: bool = False) -> bool:

@@ -4,8 +4,10 @@ two staff logins."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import hashlib
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 from rich.console import Console
@@ -110,6 +112,20 @@ SHOWCASE = (
         "5",
         "2017-03-03",
     ),
+    # A portal that has not joined aggregation: its vendors sign in there, and only there.
+    (
+        "kotabogor",
+        "BOGOR_MANDIRI",
+        "07.345.678.2-404.000",
+        "CV Bogor Mandiri",
+        "Jl. Suryakencana No. 15",
+        "Jawa Barat",
+        "Kota Bogor",
+        "16123",
+        "bogor@mandiri.id",
+        "2",
+        "2018-04-04",
+    ),
     # The FAQ's "Oops": an empty province is a finding for review, not an error page.
     (
         "jakarta",
@@ -137,6 +153,26 @@ DEMO_LOGINS = (
         "Direktorat#Demo2026",
         "Directorate staff: browse portals, accounts, groups, findings (read only)",
     ),
+    (
+        "verifikator_jakarta",
+        "Verifikator#Demo2026",
+        "LPSE Jakarta's verifier: the review queue of its portal at /tinjauan/ (KARYA_PTK)",
+    ),
+)
+# The portals the demo runs next to the hub: two aggregated, one not (port offsets from the hub's).
+DEMO_PORTALS = (("lkpp", 1, True), ("jakarta", 2, True), ("kotabogor", 3, False))
+PORTAL_ADMIN_PASSWORD = "AdminLpse#2026"  # noqa: S105 - a published demo password
+# What each showcase vendor shows, in the order a visitor would try them.
+DEMO_VENDORS = (
+    ("lkpp", "TUNAS", "no duplicate: activates as its own User ID Tunggal"),
+    ("lkpp", "CAHAYA", "single of the FAQ's group: activates; roaming to jakarta waits for PT_CAHAYA"),
+    ("jakarta", "PT_CAHAYA", "member: the page names CAHAYA at lkpp; link it with CAHAYA's password"),
+    ("lkpp", "MAJU", "user-ID collision with 'maju' at jakarta: choose a new user ID"),
+    ("jakarta", "maju", "the other side of the collision"),
+    ("lkpp", "SINAR_BGR", "branches on one NPWP: two User IDs Tunggal, one per address"),
+    ("jakarta", "SINAR_BGR2", "the other branch"),
+    ("jakarta", "KARYA_PTK", "review: empty province; verifikator_jakarta corrects it, then it activates"),
+    ("kotabogor", "BOGOR_MANDIRI", "a portal without aggregation: local sign-in only, no INAPROC button"),
 )
 
 
@@ -172,6 +208,8 @@ def _staff() -> None:
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group, Permission
 
+    from satupintu.hub.portals.models import Portal
+
     User = get_user_model()
 
     viewers, _ = Group.objects.get_or_create(name="Direktorat")
@@ -183,12 +221,16 @@ def _staff() -> None:
     )
     for username, password, _purpose in DEMO_LOGINS:
         user, _ = User.objects.get_or_create(username=username)
-        user.is_staff = True
+        user.is_staff = username != "verifikator_jakarta"  # the verifier works in the queue, not the admin
         user.is_superuser = username == "admin"
         user.set_password(password)
+        if username == "verifikator_jakarta":
+            user.portal = Portal.objects.get(code="jakarta")
         user.save()
         if username == "direktorat":
             user.groups.add(viewers)
+        if username == "verifikator_jakarta":
+            user.groups.add(Group.objects.get(name="Verifikator LPSE"))
 
 
 def _migrate(console: Console) -> None:
@@ -232,7 +274,48 @@ def prepare(accounts: int, console: Console) -> tuple[tuple[str, str, str], ...]
     return DEMO_LOGINS
 
 
-def serve(port: int) -> None:
-    from django.core.management import call_command
+@dataclass(frozen=True)
+class DemoPortal:
+    """One portal the demo runs, with what its process needs to talk to the hub."""
 
-    call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
+    code: str
+    name: str
+    port: int
+    aggregated: bool
+    export: Path
+    client_id: str = ""
+    client_secret: str = ""
+    webhook_secret: str = ""
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
+def connect_portals(hub_port: int) -> list[DemoPortal]:
+    """Register the demo's portals at the hub as they run on this machine: their address, a fresh OpenID
+    Connect client and webhook for each aggregated one (the previous run's are removed: their secrets
+    are gone with the processes that held them)."""
+    from allauth.idp.oidc.models import Client
+
+    from satupintu.hub.events.services import set_subscription
+    from satupintu.hub.portals.models import Portal
+    from satupintu.hub.sso.services import create_client
+
+    exports = config.data_dir() / "demo-exports"
+    portals = []
+    for code, offset, aggregated in DEMO_PORTALS:
+        port = hub_port + offset
+        portal = Portal.objects.get(code=code)
+        portal.url = f"http://127.0.0.1:{port}/"
+        portal.save(update_fields=["url", "updated_at"])
+        demo = DemoPortal(code, portal.name, port, aggregated, exports / f"{code}.csv")
+        if aggregated:
+            Client.objects.filter(portal_link__portal=portal).delete()
+            client_id, client_secret = create_client(code, f"{demo.url}/masuk/inaproc/callback")
+            _, webhook_secret = set_subscription(code, f"{demo.url}/hooks/satupintu")
+            demo = dataclasses.replace(
+                demo, client_id=client_id, client_secret=client_secret, webhook_secret=webhook_secret
+            )
+        portals.append(demo)
+    return portals

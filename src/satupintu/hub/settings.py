@@ -134,6 +134,9 @@ CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.random_char_challenge"
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 EMAIL_HOST, EMAIL_PORT, DEFAULT_FROM_EMAIL = config.email()
 EMAIL_TIMEOUT = 10  # seconds: a dead mail server gives the vendor a message, not a hung page
+if config.mail_dir():
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = config.mail_dir()
 
 # Indonesian first: it is the language of the users; English second.
 LANGUAGE_CODE = "id"

@@ -89,29 +89,7 @@ def prepare(accounts: Path | None, admin_password: str) -> Prepared:
 
 def serve(port: int, threads: int = 8) -> None:
     """Serve until Ctrl-C or SIGTERM. One worker process (SQLite has one writer at a time), with threads."""
-    from django.db import connections
-    from gunicorn.app.base import BaseApplication
+    from satupintu.serving import serve as serve_wsgi
 
-    from satupintu.portal.wsgi import application
-
-    connections.close_all()  # the worker is forked: it must open its own connections
-
-    class Server(BaseApplication):
-        def load_config(self):
-            for key, value in {
-                "bind": f"127.0.0.1:{port}",
-                "workers": 1,
-                "worker_class": "gthread",
-                "threads": threads,
-                "accesslog": None,
-                "loglevel": "warning",
-                "graceful_timeout": 5,
-                "timeout": 60,
-                "proc_name": f"satupintu-portal-{os.environ.get('SATUPINTU_PORTAL_CODE', '')}",
-            }.items():
-                self.cfg.set(key, value)
-
-        def load(self):
-            return application
-
-    Server().run()
+    code = os.environ.get("SATUPINTU_PORTAL_CODE", "")
+    serve_wsgi("satupintu.portal.wsgi:application", port, name=f"satupintu-portal-{code}", threads=threads)
