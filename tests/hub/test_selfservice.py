@@ -453,7 +453,9 @@ def link_in(message) -> str:
 
 
 def test_a_new_email_is_used_only_after_its_link_is_followed(signed_in, vendor, smtp, before):
-    response = signed_in.post("/akun/identitas/", identity_data(email="kantor@sinarabadi.co.id"))
+    response = signed_in.post(
+        "/akun/identitas/", identity_data(email="kantor@sinarabadi.co.id", password=password_of(LONE))
+    )
     assert response.status_code == 302
     vendor.refresh_from_db()
     assert vendor.email == "sinar@abadi.id"  # not yet
@@ -489,8 +491,12 @@ def test_a_new_email_is_used_only_after_its_link_is_followed(signed_in, vendor, 
 
 
 def test_a_newer_request_replaces_the_older_link(signed_in, vendor, smtp):
-    signed_in.post("/akun/identitas/", identity_data(email="satu@sinarabadi.co.id"))
-    signed_in.post("/akun/identitas/", identity_data(email="dua@sinarabadi.co.id"))
+    signed_in.post(
+        "/akun/identitas/", identity_data(email="satu@sinarabadi.co.id", password=password_of(LONE))
+    )
+    signed_in.post(
+        "/akun/identitas/", identity_data(email="dua@sinarabadi.co.id", password=password_of(LONE))
+    )
     first, second = (link_in(m) for m in smtp.messages)
     stale = signed_in.post(first)
     assert stale.status_code == 400 and "a newer link has replaced it" in text(stale)
@@ -510,7 +516,9 @@ def test_the_current_email_can_be_verified(signed_in, vendor, smtp, before):
 
 
 def test_an_altered_link_is_refused(signed_in, vendor, smtp):
-    signed_in.post("/akun/identitas/", identity_data(email="kantor@sinarabadi.co.id"))
+    signed_in.post(
+        "/akun/identitas/", identity_data(email="kantor@sinarabadi.co.id", password=password_of(LONE))
+    )
     link = link_in(smtp.messages[0])
     altered = link[:-3] + ("A" if link[-3] != "A" else "B") + link[-2:]
     assert signed_in.get(altered).status_code == 400
@@ -523,7 +531,9 @@ def test_a_mail_server_that_is_down_is_a_message_and_the_address_stays(settings,
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()  # nothing listens there
     response = signed_in.post(
-        "/akun/identitas/", identity_data(email="kantor@sinarabadi.co.id", phone="0251 999"), follow=True
+        "/akun/identitas/",
+        identity_data(email="kantor@sinarabadi.co.id", phone="0251 999", password=password_of(LONE)),
+        follow=True,
     )
     page = text(response)
     assert (
@@ -603,3 +613,21 @@ def test_the_meter_marks_each_rule_as_the_vendor_types_and_the_change_goes_throu
     # Under Playwright's sync API the test's database connection is not the one pytest-django closes at
     # the end; closing it here lets the test database be dropped.
     connections.close_all()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [("", "enter it to change the email address"), ("Wrong#Pw1", "this is not your password")],
+)
+def test_a_new_email_needs_the_current_password(signed_in, vendor, smtp, password, message):
+    before = AuditEvent.objects.filter(action="account.password_rejected").count()
+    page = text(
+        signed_in.post("/akun/identitas/", identity_data(email="lain@contoh.co.id", password=password))
+    )
+    assert message in page
+    vendor.refresh_from_db()
+    assert vendor.email == LONE["email"] and not smtp.messages
+    assert not EmailAddress.objects.filter(user=vendor, email="lain@contoh.co.id").exists()
+    rejected = AuditEvent.objects.filter(action="account.password_rejected").count() - before
+    assert rejected == (1 if password else 0)

@@ -150,6 +150,16 @@ class IdentityForm(forms.Form):
         },
     )
 
+    # Asked only when the email changes: whoever holds a signed-in session could otherwise point the
+    # address, and with it the password reset, at a mailbox of theirs.
+    password = forms.CharField(
+        label=_("Current password"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("Needed only when you change the email address."),
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["province"].choices = _province_choices()

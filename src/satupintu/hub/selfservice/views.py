@@ -127,6 +127,16 @@ def password(request, vendor, context):
     )
 
 
+def _email_change_confirmed(request, form) -> bool:
+    """A new email address needs the current password (checked and limited like every credential)."""
+    if form.cleaned_data["email"].lower() == request.user.email.lower():
+        return True
+    if not form.cleaned_data["password"]:
+        form.add_error("password", _("Current password: enter it to change the email address."))
+        return False
+    return _current_password_ok(request, form, "email")
+
+
 @require_http_methods(["GET", "POST"])
 @vendor_required
 def identity(request, vendor, context):
@@ -138,7 +148,7 @@ def identity(request, vendor, context):
         "email": request.user.email,
     }
     form = IdentityForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and _email_change_confirmed(request, form):
         try:
             update = services.update_identity(request.user, form.identity_data())
         except EmailNotSent as error:
