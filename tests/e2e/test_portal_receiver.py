@@ -228,3 +228,10 @@ def test_staff_pages_are_refused_to_vendors_with_the_portals_own_page(portal):
     assert response.status_code == 403 and "Not allowed" in response.text
     missing = requests.get(portal.url + "/paket/NOPE/", timeout=10, headers={"Accept-Language": "en"})
     assert missing.status_code == 404 and "Page not found" in missing.text
+
+
+def test_the_portals_own_stylesheet_is_served(portal):
+    home = requests.get(portal.url + "/", timeout=10)
+    stylesheet = re.search(r'<link rel="stylesheet" href="([^"]+)"', home.text).group(1)
+    css = requests.get(portal.url + stylesheet, timeout=10)
+    assert css.status_code == 200 and "text/css" in css.headers["content-type"] and "header" in css.text

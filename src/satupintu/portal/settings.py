@@ -125,6 +125,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = config.data_dir() / f"static-portal-{PORTAL_CODE}"
 STATIC_ROOT.mkdir(exist_ok=True)
+# The project folder is not an installed app, so its static folder is named here.
+STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = True
 
 # Every demo portal and the hub run on 127.0.0.1, and browsers do not keep cookies apart by port: each
