@@ -15,22 +15,12 @@ from pathlib import Path
 import pytest
 from servers import CALLBACK_PATH, HOOK_PATH, RunningPortal, closed_url, free_port, write_export
 
+import chromium
 from satupintu.core import webhooks
 
 # Playwright's sync API runs an event loop in the main thread; the ORM calls that tests make next to it
 # are still plain synchronous calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @dataclass(frozen=True)
@@ -151,9 +141,15 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+        browser = chromium.launch(playwright)
+        yield browser
+        browser.close()
+        # While Playwright's loop runs, Django keeps the ORM connections the test opened apart from the
+        # thread's own (as it does for async code), and pytest-django never closes them: close them
+        # here, or on PostgreSQL they outlive the run and the test database cannot be dropped.
+        from django.db import connections
+
+        connections.close_all()
 
 
 @pytest.fixture

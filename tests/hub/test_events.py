@@ -17,10 +17,10 @@ import httpx
 import pytest
 from django.db import connection
 from django.utils import timezone
+from hub_rows import password_of
 from test_activation import LONE
 from typer.testing import CliRunner
 
-from conftest import password_of
 from satupintu.cli import app
 from satupintu.core import webhooks
 from satupintu.hub.activation import services as activation

@@ -5,8 +5,8 @@ through the real batch aggregation."""
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
+from hub_rows import CAHAYA, PT_CAHAYA, password_of
 
-from conftest import CAHAYA, PT_CAHAYA, password_of
 from satupintu.aggregation.engine import Role
 from satupintu.hub.activation import services as activation
 from satupintu.hub.activation.services import Outcome

@@ -14,9 +14,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
 from django.db import connections
+from hub_rows import password_of
 from test_activation import LONE, MAJU_B, activate
 
-from conftest import password_of
+import chromium
 from satupintu.core.passwords import MIN_LENGTH, PolicyRule, policy_gaps
 from satupintu.hub.accounts.validators import PasswordPolicyValidator
 from satupintu.hub.activation.models import UserIdChange
@@ -547,34 +548,21 @@ def test_a_mail_server_that_is_down_is_a_message_and_the_address_stays(settings,
 
 # The strength meter, in a real browser -------------------------------------------------------------------
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
 
 @pytest.fixture
 def browser_page(monkeypatch):
     from playwright.sync_api import sync_playwright
 
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}")
     # Playwright's sync API runs an event loop in this thread; the ORM calls next to it stay synchronous.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = chromium.new_context(locale="en-US")
+        browser = chromium.launch(playwright)
+        context = browser.new_context(locale="en-US")
         page = context.new_page()
         page.set_default_timeout(20_000)
         yield page
         context.close()
-        chromium.close()
+        browser.close()
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

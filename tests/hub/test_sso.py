@@ -14,11 +14,11 @@ import pytest
 import requests
 from authlib.common.security import generate_token
 from authlib.integrations.requests_client import OAuth2Session
+from hub_rows import CAHAYA, PT_CAHAYA, password_of
 from joserfc import jwt
 from joserfc.jwk import KeySet
 from test_activation import LONE
 
-from conftest import CAHAYA, PT_CAHAYA, password_of
 from satupintu.hub.activation import services
 from satupintu.hub.sso.services import create_client
 
