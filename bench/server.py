@@ -49,9 +49,12 @@ def environment(database_url: str, data_dir: str, **extra: str) -> dict[str, str
 
 
 @contextlib.contextmanager
-def gunicorn(env: dict[str, str], workers: int) -> Iterator[str]:
-    """The hub served by ``workers`` gunicorn processes on a free loopback port; yields its base URL."""
-    port = free_port()
+def gunicorn(
+    env: dict[str, str], workers: int, *, port: int | None = None, cpus: set[int] | None = None
+) -> Iterator[str]:
+    """The hub served by ``workers`` gunicorn processes on a loopback port (a free one unless given),
+    pinned to ``cpus`` if given; yields its base URL."""
+    port = port or free_port()
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(
             [
@@ -67,6 +70,8 @@ def gunicorn(env: dict[str, str], workers: int) -> Iterator[str]:
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
+            # The workers are forked from the master, so they inherit its cores.
+            preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if cpus else None,
         )
         try:
             yield _wait_until_serving(f"http://127.0.0.1:{port}", process, log)

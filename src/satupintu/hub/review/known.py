@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from django.db.models import Q
-
 from satupintu.aggregation.engine import Decisions
 from satupintu.hub.review.models import DecisionPair, Kind
 
@@ -50,7 +48,9 @@ def decisions_for(pks: Sequence[int], *, among_all: bool = False) -> Decisions |
 
 def partners(account_pk: int) -> set[int]:
     """The accounts that decisions relate to this one, either way."""
-    rows = DecisionPair.objects.filter(Q(decision__account_id=account_pk) | Q(other_id=account_pk))
-    found = {pk for pair in rows.values_list("decision__account_id", "other_id") for pk in pair}
+    # Two lookups, each on an index, in one query: an OR across the join would read every decision.
+    pairs = DecisionPair.objects.values_list("decision__account_id", "other_id")
+    rows = pairs.filter(decision__account_id=account_pk).union(pairs.filter(other_id=account_pk))
+    found = {pk for pair in rows for pk in pair}
     found.discard(account_pk)
     return found
