@@ -174,3 +174,18 @@ def test_a_non_aggregated_portal_and_a_staff_account_do_not_roam(client, portal_
     client.logout()
     client.login(username="staf_lpse", password="Staf#2026pw")
     assert authorize(client, depkes).status_code == 403
+
+
+def test_the_signing_key_is_parsed_once_per_process_and_given_out_as_a_copy():
+    from allauth.core.internal import jwkkit
+    from django.conf import settings
+
+    from satupintu.hub.sso import signing
+
+    assert jwkkit.load_jwk_from_pem is signing.load_jwk_from_pem
+    parsed_before = signing._parse_once.cache_info().misses
+    first, key = jwkkit.load_jwk_from_pem(settings.IDP_OIDC_PRIVATE_KEY)
+    first["use"] = "changed by a caller"
+    second, same_key = jwkkit.load_jwk_from_pem(settings.IDP_OIDC_PRIVATE_KEY)
+    assert "use" not in second and second["kty"] == "RSA" and same_key is key
+    assert signing._parse_once.cache_info().misses - parsed_before <= 1

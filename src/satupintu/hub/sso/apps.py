@@ -6,3 +6,8 @@ class SsoConfig(AppConfig):
     name = "satupintu.hub.sso"
     label = "sso"
     verbose_name = _("roaming sign-on")
+
+    def ready(self) -> None:
+        from satupintu.hub.sso import signing
+
+        signing.install()
