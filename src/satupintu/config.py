@@ -30,8 +30,10 @@ def data_dir() -> Path:
     return path
 
 
-def database(default_sqlite_name: str) -> dict:
-    url = os.environ.get("DATABASE_URL")
+def database(default_sqlite_name: str, url_variable: str = "DATABASE_URL") -> dict:
+    """The database named by the environment variable ``url_variable``, else a SQLite file of the data
+    folder. (A portal reads its own variable: ``DATABASE_URL`` is the hub's.)"""
+    url = os.environ.get(url_variable)
     if url:
         config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     else:

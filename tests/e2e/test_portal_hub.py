@@ -4,7 +4,7 @@ events pulled at start and pushed by the hub's delivery worker."""
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
 import requests
@@ -91,11 +91,29 @@ def test_pushed_events_reach_the_portals_hook(start_portal, hub):
 @HUB_DB
 def test_an_error_sent_back_by_the_hub_is_a_clear_page(start_portal, hub):
     portal = start_portal("lkpp", accounts=[SINAR])
+    callback = urljoin(portal.url, "/masuk/inaproc/callback")
     with requests.Session() as session:
         session.headers["Accept-Language"] = "en"
-        response = session.get(
-            urljoin(portal.url, "/masuk/inaproc/callback?error=access_denied&error_description=refused"),
+        home = session.get(portal.url + "/", timeout=10)
+        started = session.post(
+            portal.url + "/masuk/inaproc/",
+            data={"csrfmiddlewaretoken": csrf(session, home.text)},
+            headers={"Referer": portal.url + "/"},
+            allow_redirects=False,
             timeout=10,
         )
+        state = parse_qs(urlsplit(started.headers["Location"]).query)["state"][0]
+        error = "error=access_denied&error_description=Call+0800+to+unlock"
+        response = session.get(f"{callback}?{error}&state={state}", timeout=10)
+        # An error for no sign-in of this browser, e.g. from a link someone sent, is not shown at all.
+        forged = session.get(f"{callback}?{error}&state=forged", timeout=10)
+    notice = notice_of(response.text)
     assert response.status_code == 403
-    assert "INAPROC did not sign you in" in response.text and "refused" in response.text
+    assert "INAPROC did not sign you in" in notice and "access_denied" in notice and "0800" not in notice
+    assert forged.status_code == 400 and "has expired" in notice_of(forged.text)
+    assert "0800" not in notice_of(forged.text)
+
+
+def notice_of(page: str) -> str:
+    """The text the page shows about the failure (the language form repeats the request's address)."""
+    return re.search(r'<div class="notice" role="alert".*?</div>', page, re.S).group(0)

@@ -235,3 +235,11 @@ def test_the_portals_own_stylesheet_is_served(portal):
     stylesheet = re.search(r'<link rel="stylesheet" href="([^"]+)"', home.text).group(1)
     css = requests.get(portal.url + stylesheet, timeout=10)
     assert css.status_code == 200 and "text/css" in css.headers["content-type"] and "header" in css.text
+
+
+def test_a_malformed_event_is_passed_over_and_does_not_hold_back_the_next(portal):
+    broken = send(portal, "account.activated", {"portal": "lkpp", "user_id": "SINAR"})  # no sub
+    assert (broken.status_code, broken.json()) == (200, {"status": "ignored"})
+    data = {"portal": "lkpp", "user_id": "SINAR", "sub": SUB, "user_id_tunggal": "SINAR"}
+    assert send(portal, "account.activated", data).json() == {"status": "applied"}
+    assert 'data-state="activated"' in vendor_row(portal, "SINAR")

@@ -17,7 +17,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 from satupintu import config
@@ -84,17 +83,7 @@ TEMPLATES = [
 ]
 
 
-def _database() -> dict:
-    url = os.environ.get("SATUPINTU_PORTAL_DATABASE_URL")
-    if url:
-        return dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
-    database = dj_database_url.parse(f"sqlite:///{config.data_dir() / f'portal-{PORTAL_CODE}.sqlite3'}")
-    # A busy SQLite file waits for the writer instead of failing at once.
-    database["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
-    return database
-
-
-DATABASES = {"default": _database()}
+DATABASES = {"default": config.database(f"portal-{PORTAL_CODE}.sqlite3", "SATUPINTU_PORTAL_DATABASE_URL")}
 # In the portal's own database, so that rate limits hold across the server's threads and restarts.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "portal_cache"}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -34,7 +34,13 @@ def apply(message_id: str, type: str, data: Mapping[str, Any], *, source: str) -
     try:
         with transaction.atomic():
             AppliedEvent.objects.create(message_id=message_id, type=type[:64], source=source)
-            return _act(type, data)
+            try:
+                return _act(type, data)
+            except (KeyError, TypeError, ValueError) as exc:
+                # Kept as seen and passed over: refusing it would hold back every later event, pushed
+                # (retried for days) or pulled (stuck at this cursor).
+                log.error("event %s (%s) is malformed and was not applied: %r", message_id, type, exc)
+                return Applied.IGNORED
     except IntegrityError:
         if AppliedEvent.objects.filter(message_id=message_id).exists():
             return Applied.DUPLICATE
@@ -75,7 +81,10 @@ class PullResult:
 
 
 def pull() -> PullResult:
-    """Ask the hub for the events after the kept cursor and apply them, oldest first, page by page."""
+    """Ask the hub for the events after the kept cursor and apply them, oldest first, page by page.
+
+    Pushed events do not move the cursor: a broadcast from before this portal subscribed was never
+    pushed, and a cursor moved past it would skip it. A pull passes over what was pushed as duplicates."""
     state = PullCursor.objects.get_or_create(pk=1)[0]
     applied = duplicates = 0
     url = f"{settings.PORTAL_HUB}/api/v1/events"
@@ -95,8 +104,10 @@ def pull() -> PullResult:
                     duplicates += outcome is Applied.DUPLICATE
                 next_cursor = int(page.get("next_cursor") or state.cursor)
                 moved = next_cursor > state.cursor
-                state.cursor, state.pulled_at = max(state.cursor, next_cursor), timezone.now()
-                state.save()
+                state.cursor = max(state.cursor, next_cursor)
+                # Forward only: a pull running at the same time may have gone further already.
+                PullCursor.objects.filter(pk=1, cursor__lt=state.cursor).update(cursor=state.cursor)
+                PullCursor.objects.filter(pk=1).update(pulled_at=timezone.now())
                 if not events or not moved:
                     break
     except httpx.HTTPStatusError as exc:

@@ -16,6 +16,23 @@ from django.conf import settings
 from joserfc.errors import JoseError
 
 SCOPE = "openid profile email"
+# The error codes an authorization server may send back (RFC 6749 4.1.2.1, OpenID Connect Core 3.1.2.6).
+# Only these are shown; the free-text description is not, since anyone can put it in a link.
+KNOWN_ERRORS = frozenset(
+    {
+        "access_denied",
+        "invalid_request",
+        "invalid_scope",
+        "unauthorized_client",
+        "unsupported_response_type",
+        "server_error",
+        "temporarily_unavailable",
+        "login_required",
+        "consent_required",
+        "interaction_required",
+        "account_selection_required",
+    }
+)
 
 
 class Failure(enum.StrEnum):
@@ -81,12 +98,23 @@ def start(request, redirect_uri: str):
         raise SignInFailed(Failure.HUB_UNREACHABLE, str(exc)) from None
 
 
+def _refused(client, request) -> None:
+    """An error sent back in place of a code: only for a sign-in this browser started (its state), and
+    told by its code alone."""
+    state = request.GET.get("state")
+    if not state or client.framework.get_state_data(request.session, state) is None:
+        raise SignInFailed(Failure.EXPIRED)
+    client.framework.clear_state_data(request.session, state)
+    error = request.GET["error"]
+    raise SignInFailed(Failure.HUB_REFUSED, error if error in KNOWN_ERRORS else "unknown_error")
+
+
 def finish(request) -> Identity:
     """The vendor's identity from the hub's answer at the callback; `SignInFailed` says what went wrong."""
-    if request.GET.get("error"):
-        raise SignInFailed(Failure.HUB_REFUSED, request.GET.get("error_description") or request.GET["error"])
     try:
         client = _client()
+        if request.GET.get("error"):
+            _refused(client, request)
         _discovered(client)
         token = client.authorize_access_token(
             request, claims_options={"iss": {"essential": True, "value": settings.PORTAL_HUB}}
