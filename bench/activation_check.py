@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import csv
 import os
 import platform
 import random
@@ -31,7 +30,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -48,7 +46,7 @@ BIG_GROUPS = 100  # accounts taken from the largest NPWP groups, on top of the r
 def exports(accounts: int, seed: int, folder: Path) -> dict[str, Path]:
     """One export per portal, split from one synthetic file; both are kept for the next run."""
     from satupintu.aggregation import synth
-    from satupintu.aggregation.io import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+    from satupintu.aggregation.io import split_by_portal
 
     source = folder / f"synth-{accounts}-seed{seed}.csv"
     split = folder / f"activation-{accounts}-seed{seed}"
@@ -59,16 +57,7 @@ def exports(accounts: int, seed: int, folder: Path) -> dict[str, Path]:
         print(f"synth: {accounts} accounts in {time.perf_counter() - start:.1f} s")
     if not split.exists():
         temporary = split.with_suffix(".tmp")
-        temporary.mkdir(parents=True, exist_ok=True)
-        rows: dict[str, list[dict[str, str]]] = defaultdict(list)
-        with source.open(encoding="utf-8", newline="") as f:
-            for row in csv.DictReader(f):
-                rows[row["portal"]].append(row)
-        for portal, portal_rows in rows.items():
-            with (temporary / f"{portal}.csv").open("w", encoding="utf-8", newline="") as f:
-                writer = csv.DictWriter(f, (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS), lineterminator="\n")
-                writer.writeheader()
-                writer.writerows(portal_rows)
+        split_by_portal(source, temporary)
         temporary.rename(split)
     return {path.stem: path for path in sorted(split.glob("*.csv"))}
 
@@ -223,9 +212,13 @@ def main() -> None:
                 cursor.execute("ANALYZE vendors_portalaccount")
             decisions = review_decisions(args.decisions, args.seed) if args.decisions else 0
             random_ids, big_ids = sample(args.sample, args.seed)
-            time_checks(random_ids[:200])  # warm-up: the process's imports and first queries
+            # Warm-up (the process's imports and first queries) on other accounts than the measured
+            # ones, so that no measured account's rows were read just before.
+            measured = set(random_ids) | set(big_ids)
+            time_checks([pk for pk in sample(args.sample, args.seed + 1)[0] if pk not in measured][:200])
             times = time_checks(random_ids + big_ids)
-            big = time_checks(big_ids)
+            # The largest groups' figures are their part of that one run, not a second, cached pass.
+            big = {part: values[len(random_ids) :] for part, values in times.items()}
             sizes = times.pop("size")
             big_sizes = big.pop("size")
             server = connection.cursor().connection.info.server_version
@@ -247,8 +240,9 @@ def main() -> None:
             print(f"largest NPWP groups alone (neighbourhood {min(big_sizes)} to {max(big_sizes)} accounts):")
             print(describe("  duplicate check (query + engine)", big["check"]))
             print(describe("  as activation: locked, in a txn", big["locked"]))
-            p99 = statistics.quantiles(times["check"], n=100, method="inclusive")[98] * 1000
-            print(f"target p99 ≤ 10 ms: {'met' if p99 <= 10 else 'NOT met'} ({p99:.2f} ms)")
+            for part, label in (("check", "duplicate check"), ("locked", "as activation makes it")):
+                p99 = statistics.quantiles(times[part], n=100, method="inclusive")[98] * 1000
+                print(f"target p99 ≤ 10 ms, {label}: {'met' if p99 <= 10 else 'NOT met'} ({p99:.2f} ms)")
             print("EXPLAIN ANALYZE, the account of the largest NPWP group:")
             print(explain(big_ids[0]))
         finally:

@@ -113,7 +113,8 @@ def main() -> None:
     ):
         env = environment(url, data, REDIS_URL=args.redis_url)
         create_users(env, args.users)
-        with gunicorn(env, workers=cores) as base:
+        with gunicorn(env, workers=cores) as served:
+            base = served.url
             results: list[float] = []
             errors: list[int] = []
             # A short warm-up: each worker loads Django and opens its database connection.

@@ -11,7 +11,7 @@ import threading
 from pathlib import Path
 
 
-def _tree(pid: int) -> list[int]:
+def process_tree(pid: int) -> list[int]:
     pids, queue = [], [pid]
     while queue:
         current = queue.pop()
@@ -46,7 +46,7 @@ class PeakMemory:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            total = sum(_pss_kib(p) for p in _tree(self.pid))
+            total = sum(_pss_kib(p) for p in process_tree(self.pid))
             self.peak_kib = max(self.peak_kib, total)
             self._stop.wait(self.interval)
 

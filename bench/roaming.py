@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import argparse
 import base64
-import csv
 import hashlib
 import json
 import multiprocessing
@@ -49,7 +48,6 @@ import tempfile
 import threading
 import time
 import urllib.parse
-from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -58,6 +56,7 @@ import redis
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+from memory import process_tree  # noqa: E402
 from server import environment, free_port, fresh_database, gunicorn  # noqa: E402
 
 PASSWORD = "Bench#Roam2026"
@@ -77,7 +76,7 @@ def prepare(vendors: int) -> dict:
     from django.core.management import call_command
 
     from satupintu.aggregation import synth
-    from satupintu.aggregation.io import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+    from satupintu.aggregation.io import split_by_portal
     from satupintu.hub.activation import services
     from satupintu.hub.sso.services import create_client, roaming_decision
     from satupintu.hub.vendors.models import PortalAccount, State
@@ -88,16 +87,7 @@ def prepare(vendors: int) -> dict:
     folder.mkdir()
     source = folder / "all.csv"
     synth.write(vendors * 6, 7, source)
-    rows: dict[str, list[dict]] = defaultdict(list)
-    with source.open(encoding="utf-8", newline="") as f:
-        for row in csv.DictReader(f):
-            rows[row["portal"]].append(row)
-    for portal, portal_rows in rows.items():
-        path = folder / f"{portal}.csv"
-        with path.open("w", encoding="utf-8", newline="") as f:
-            writer = csv.DictWriter(f, (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS), lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(portal_rows)
+    for portal, path in split_by_portal(source, folder).items():
         import_accounts(portal, path)
 
     client_id, client_secret = create_client(PORTAL, CALLBACK)
@@ -381,30 +371,6 @@ def _process_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / TICKS  # utime + stime
 
 
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
-                    found.append(int(entry.name))
-            except OSError:
-                continue
-    return found
-
-
-def _gunicorn_master(port: int) -> int:
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-            except OSError:
-                continue
-            if "gunicorn" in cmdline and f"127.0.0.1:{port}" in cmdline and "satupintu.hub.wsgi" in cmdline:
-                return int(entry.name)
-    raise RuntimeError("gunicorn master not found")
-
-
 def _cores_busy() -> list[tuple[int, int]]:
     """(busy, total) jiffies of each core since boot."""
     cores = []
@@ -436,7 +402,7 @@ class ServerCpu:
     def snapshot(self) -> dict:
         info = self.redis.info("cpu")
         return {
-            "gunicorn": {pid: _process_cpu(pid) for pid in _children(self.master)},
+            "gunicorn": {pid: _process_cpu(pid) for pid in process_tree(self.master)},  # master and workers
             "postgres": {pid: _process_cpu(pid) for pid in self._backends()},
             "redis": info["used_cpu_user"] + info["used_cpu_sys"],
             "cores": _cores_busy(),
@@ -493,6 +459,9 @@ def main() -> None:
         "--settings", default="hub_settings", help="settings module of the hub (to measure a change)"
     )
     args = parser.parse_args()
+    if args.vendors < args.processes * args.threads:
+        # Each connection runs exchanges for vendors of its own; one with none would add no load.
+        parser.error("--vendors must be at least --processes × --threads")
     if args.prepare:
         prepared_client = prepare(args.prepare)
         if args.profile:
@@ -537,11 +506,11 @@ def main() -> None:
             client, _ = prepared(env, args.vendors)
             seconds = time.perf_counter() - began
             print(f"set-up: {args.vendors} vendors activated, client registered in {seconds:.0f} s")
-            with gunicorn(env, workers=args.workers, port=port, cpus=server_cpus):
+            with gunicorn(env, workers=args.workers, port=port, cpus=server_cpus) as served:
                 with ThreadPoolExecutor(4) as pool:
                     sessions = list(pool.map(lambda u: sign_in(base, u), client["vendors"]))
                 print(f"signed in: {len(sessions)} vendors, once each, through /accounts/login/")
-                meter = ServerCpu(_gunicorn_master(port), url, args.redis_url, database)
+                meter = ServerCpu(served.pid, url, args.redis_url, database)
                 share = [sessions[p :: args.processes] for p in range(args.processes)]
                 start = time.time() + 2 + args.warm_up  # 2 s for the processes to start
                 stop = start + args.seconds

@@ -12,6 +12,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import psycopg
 
@@ -48,12 +49,17 @@ def environment(database_url: str, data_dir: str, **extra: str) -> dict[str, str
     }
 
 
+class Served(NamedTuple):
+    url: str  # the base URL
+    pid: int  # gunicorn's master process; the workers are its children
+
+
 @contextlib.contextmanager
 def gunicorn(
     env: dict[str, str], workers: int, *, port: int | None = None, cpus: set[int] | None = None
-) -> Iterator[str]:
+) -> Iterator[Served]:
     """The hub served by ``workers`` gunicorn processes on a loopback port (a free one unless given),
-    pinned to ``cpus`` if given; yields its base URL."""
+    pinned to ``cpus`` if given."""
     port = port or free_port()
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(
@@ -74,7 +80,7 @@ def gunicorn(
             preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if cpus else None,
         )
         try:
-            yield _wait_until_serving(f"http://127.0.0.1:{port}", process, log)
+            yield Served(_wait_until_serving(f"http://127.0.0.1:{port}", process, log), process.pid)
         finally:
             process.terminate()
             process.wait(timeout=30)

@@ -16,6 +16,7 @@ from satupintu.aggregation.io import (
     open_export,
     parse_registered_at,
     read_accounts,
+    split_by_portal,
     write_groups,
     write_rejections,
 )
@@ -426,3 +427,21 @@ def test_a_row_holding_a_nul_character_is_rejected():
     items = read(csv_text([row(user_id="SATU"), row(user_id="DUA", portal="lk\x00pp")]))
     assert [type(x).__name__ for x in items] == ["AccountRecord", "Rejection"]
     assert items[1].line == 3 and "NUL" in items[1].reason
+
+
+def test_split_by_portal_writes_one_readable_export_per_portal_with_the_extra_rows_first(tmp_path):
+    source = tmp_path / "all.csv"
+    source.write_text(
+        "portal,user_id,npwp,name,address,province,regency,postal_code,email,phone,packages,registered_at\n"
+        "lkpp,A,,PT A,Jl. A 1,Jawa Barat,Kota Bogor,16143,a@a.id,021,1,2020-01-01\n"
+        "jakarta,B,,PT B,Jl. B 2,DKI Jakarta,Jakarta Selatan,12920,b@b.id,021,2,2020-01-01\n",
+        encoding="utf-8",
+    )
+    extra = {"portal": "lkpp", "user_id": "X", "name": "PT X", "password_hash": "0" * 32}
+    paths = split_by_portal(source, tmp_path / "out", [extra])
+    assert sorted(paths) == ["jakarta", "lkpp"]
+    with paths["lkpp"].open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [r["user_id"] for r in rows] == ["X", "A"]
+    assert rows[0]["password_hash"] == "0" * 32 and rows[1]["password_hash"] == "" and rows[0]["npwp"] == ""
+    assert list(rows[0]) == [*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS]

@@ -298,6 +298,32 @@ def open_export(path: Path) -> TextIO:
     return path.open(encoding="utf-8-sig", errors="surrogateescape", newline="")
 
 
+def split_by_portal(source: Path, folder: Path, extra: Iterable[dict[str, str]] = ()) -> dict[str, Path]:
+    """Write one export per portal into ``folder`` (``<portal>.csv``) from the rows of the export file
+    ``source`` and the ``extra`` rows (dicts of export columns, placed first); returns them by portal."""
+    by_portal: dict[str, list[dict[str, str]]] = {}
+    for row in extra:
+        by_portal.setdefault(row["portal"], []).append(row)
+    with source.open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            by_portal.setdefault(row["portal"], []).append(row)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = {}
+    for portal, rows in by_portal.items():
+        paths[portal] = folder / f"{portal}.csv"
+        with paths[portal].open("w", encoding="utf-8", newline="") as f:
+            writer = csv.DictWriter(
+                f,
+                (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS),
+                restval="",
+                extrasaction="ignore",
+                lineterminator="\n",
+            )
+            writer.writeheader()
+            writer.writerows(rows)
+    return paths
+
+
 def write_groups(stream: TextIO, rows: Iterable[tuple[str, str, str, str, str]]) -> int:
     """Write GROUPS.csv: header ``portal,user_id,group_id,role,findings``; returns the row count."""
     writer = csv.writer(stream, lineterminator="\n")

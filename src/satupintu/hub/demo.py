@@ -3,17 +3,15 @@ two staff logins."""
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import hashlib
-from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
 from rich.console import Console
 
 from satupintu import config
-from satupintu.aggregation.io import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+from satupintu.aggregation.io import REQUIRED_COLUMNS, split_by_portal
 
 # Each line shows one case of the aggregation rules; the synthetic data adds thousands of ordinary ones.
 SHOWCASE = (
@@ -183,25 +181,11 @@ def _exports(accounts: int, folder: Path) -> dict[str, Path]:
     folder.mkdir(parents=True, exist_ok=True)
     all_rows = folder / "all.csv"
     synth.write(accounts, 2026, all_rows)
-    by_portal: dict[str, list[dict[str, str]]] = defaultdict(list)
     spse_hash = hashlib.md5(VENDOR_PASSWORD.encode(), usedforsecurity=False).hexdigest()
-    for row in SHOWCASE:
-        by_portal[row[0]].append(
-            {**dict(zip(SHOWCASE_COLUMNS, row, strict=True)), "password_hash": spse_hash}
-        )
-    with all_rows.open(encoding="utf-8", newline="") as f:
-        for row in csv.DictReader(f):
-            by_portal[row["portal"]].append(row)
-    columns = (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)
-    paths = {}
-    for portal, rows in by_portal.items():
-        path = folder / f"{portal}.csv"
-        with path.open("w", encoding="utf-8", newline="") as f:
-            writer = csv.DictWriter(f, columns, restval="", lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(rows)
-        paths[portal] = path
-    return paths
+    showcase = (
+        {**dict(zip(SHOWCASE_COLUMNS, row, strict=True)), "password_hash": spse_hash} for row in SHOWCASE
+    )
+    return split_by_portal(all_rows, folder, showcase)
 
 
 def _staff() -> None:
