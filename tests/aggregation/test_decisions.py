@@ -3,7 +3,7 @@ different vendors, applied in the pure engine."""
 
 from __future__ import annotations
 
-from test_engine import acct, same_group
+from test_engine import NPWP_C, acct, same_group
 
 from satupintu.aggregation.engine import CONFIRMED_DIFFERENT, Decisions, Finding, Role, aggregate
 
@@ -18,9 +18,19 @@ def rows(result):
     return list(result.rows())
 
 
-def test_no_decisions_change_nothing():
-    records = [acct("a", "x"), acct("b", "y", address="Jl. Merdeka"), acct("c", "z", province="")]
-    assert rows(aggregate(records, decisions=Decisions())) == rows(aggregate(records))
+def test_decisions_that_say_what_the_engine_finds_change_nothing():
+    records = [
+        acct("a", "x"),
+        acct("b", "y", address="Jl. Asia Afrika No. 8"),
+        acct("c", "z", province=""),
+        acct("d", "w", npwp=NPWP_C, packages=3),
+    ]
+    before = aggregate(records)
+    assert before.roles == [Role.SINGLE, Role.SINGLE, Role.REVIEW, Role.SINGLE]
+    # Two places of one NPWP said to be different vendors; one vendor said to be the same as an
+    # account of another NPWP, which decides nothing.
+    decisions = Decisions(same=[(1, 3)], different=[(0, 1)])
+    assert rows(aggregate(records, decisions=decisions)) == rows(before)
 
 
 def test_two_accounts_at_one_address_confirmed_different_are_two_singles():
@@ -114,7 +124,25 @@ def test_decisions_carry_over_and_different_wins_a_contradiction():
     result = aggregate(records, decisions=Decisions(same=[(0, 1)], different=[(1, 2)]))
     assert same_group(result, 0, 1) and not same_group(result, 0, 2)
     assert result.roles == [Role.SINGLE, Role.MEMBER, Role.SINGLE]
-    # x is y, y is z, and x is not z: the merges are set aside, nothing is joined.
-    records = [acct("a", "x", address="Jl. Merdeka No. 10"), acct("b", "y", address="Jl. Merdeka")]
-    contradiction = Decisions(same=[(0, 1), (1, 0)], different=[(0, 1)])
-    assert not same_group(aggregate(records, decisions=contradiction), 0, 1)
+    # x is y, y is z, and x is not z: the merges are set aside, nothing is joined, and the doubts
+    # between y and the others are doubts again.
+    contradiction = Decisions(same=[(0, 1), (1, 2)], different=[(0, 2)])
+    result = aggregate(records, decisions=contradiction)
+    assert len({result.group_of[i] for i in range(3)}) == 3
+    assert result.roles == [Role.REVIEW] * 3
+    assert all(F.ADDRESS_UNCERTAIN in result.findings[i] for i in range(3))
+
+
+def test_an_account_held_back_never_joins_a_group_of_another_npwp():
+    records = [
+        acct("lkpp", "oops", npwp=NPWP_C, province=""),
+        acct("jakarta", "tunggal", packages=2),
+    ]
+    result = aggregate(records, decisions=Decisions(same=[(0, 1)]))
+    assert not same_group(result, 0, 1) and group_of(result, 1).confirmed == []
+    assert result.roles == [Role.REVIEW, Role.SINGLE]
+    # Of the same NPWP, or of none that is valid, the same decision makes it a member.
+    for npwp in (acct("x", "x").npwp, ""):
+        records[0] = acct("lkpp", "oops", npwp=npwp, province="")
+        result = aggregate(records, decisions=Decisions(same=[(0, 1)]))
+        assert same_group(result, 0, 1) and result.roles == [Role.MEMBER, Role.SINGLE]

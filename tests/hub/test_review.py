@@ -5,8 +5,8 @@ through the real batch aggregation."""
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
-from hub_rows import CAHAYA, PT_CAHAYA, password_of
 
+from export_rows import CAHAYA, PT_CAHAYA, password_of
 from satupintu.aggregation.engine import Role
 from satupintu.hub.activation import services as activation
 from satupintu.hub.activation.services import Outcome
@@ -290,10 +290,19 @@ def test_a_merge_may_name_only_the_accounts_the_engine_proposed(portal_accounts,
         "province": "Jawa Barat",
         "regency": "Kota Bogor",
     }
-    accounts = load(portal_accounts, CAHAYA, PT_CAHAYA_VAGUE, stranger)
-    response = post(as_lkpp, accounts["CAHAYA"], "merge", others=[accounts["ASING"].pk], reason="takeover")
-    assert response.status_code == 400
-    assert "Tick only the accounts listed" in response.content.decode()
+    # A branch of CAHAYA's NPWP at another address: part of the case, but a different place.
+    branch = {**PT_CAHAYA, "user_id": "CABANG", "address": "Jl. Gatot Subroto No. 40 RT 01/RW 02"}
+    accounts = load(portal_accounts, CAHAYA, PT_CAHAYA_VAGUE, stranger, branch)
+    cahaya, cabang = accounts["CAHAYA"], accounts["CABANG"]
+    page = as_lkpp.get(f"/tinjauan/akun/{cahaya.pk}/").content.decode()
+    merge_form = page[page.index('id="merge"') : page.index('id="different"')]
+    different_form = page[page.index('id="different"') :]
+    assert f'value="{accounts["PT_CAHAYA"].pk}"' in merge_form
+    assert f'value="{cabang.pk}"' in different_form and f'value="{cabang.pk}"' not in merge_form
+    for other in (accounts["ASING"], cabang):
+        response = post(as_lkpp, cahaya, "merge", others=[other.pk], reason="takeover")
+        assert response.status_code == 400
+        assert "Tick only the accounts listed" in response.content.decode()
     assert not ReviewDecision.objects.exists()
 
 
@@ -321,6 +330,46 @@ def test_confirming_a_proposed_account_lets_it_activate_as_a_member(portal_accou
     assert response.status_code == 400
     assert "already linked to the User ID Tunggal CAHAYA" in response.content.decode()
     assert ReviewDecision.objects.count() == 1
+
+
+def test_a_decision_cannot_split_an_activated_group_through_another_account(portal_accounts, as_lkpp):
+    # OOPS is confirmed one vendor with CAHAYA's group; CAHAYA activates and PT_CAHAYA links. "OOPS is
+    # not PT_CAHAYA" would carry over (OOPS is CAHAYA, so CAHAYA is not PT_CAHAYA) and split the group.
+    accounts = load(portal_accounts, CAHAYA, PT_CAHAYA, OOPS)
+    oops, pt = accounts["OOPS"], accounts["PT_CAHAYA"]
+    both = [accounts["CAHAYA"].pk, pt.pk]
+    assert post(as_lkpp, oops, "merge", others=both, reason="Same company").status_code == 302
+    assert activate(CAHAYA).outcome is Outcome.ACTIVATED
+    member = activate(PT_CAHAYA)
+    assert activation.link_member(member.account, password_of(CAHAYA)).outcome is Outcome.LINKED
+    response = post(as_lkpp, oops, "different", other=pt.pk, reason="Another company after all")
+    assert response.status_code == 400
+    assert (
+        "but both are already one User ID Tunggal (CAHAYA): an activated group cannot be split here"
+        in response.content.decode()
+    )
+    assert ReviewDecision.objects.count() == 1
+    assert not AuditEvent.objects.filter(action="review.decided_different").exists()
+    now = standing("PT_CAHAYA")
+    assert now.role is Role.MEMBER and now.tunggal.user_id == "CAHAYA"
+
+
+def test_a_decision_updates_the_stored_queue_of_every_account_it_changes(portal_accounts, as_lkpp):
+    # A third account at CAHAYA's address: once CAHAYA and PT_CAHAYA are two vendors, it is the same
+    # place as both, and waits for review (decision 0007).
+    third = {**CAHAYA, "user_id": "KETIGA", "email": "ketiga@cahaya.co.id", "packages": "1"}
+    accounts = load(portal_accounts, CAHAYA, PT_CAHAYA, third)
+    assert Membership.objects.get(account__user_id="KETIGA").role == Role.MEMBER
+    assert "KETIGA" not in as_lkpp.get("/tinjauan/").content.decode()
+    other = accounts["PT_CAHAYA"].pk
+    response = post(as_lkpp, accounts["CAHAYA"], "different", other=other, reason="Two companies")
+    assert response.status_code == 302
+    assert standing("KETIGA").role is Role.REVIEW
+    stored = Membership.objects.get(account__user_id="KETIGA")
+    assert stored.role == Role.REVIEW and "ADDRESS_UNCERTAIN" in stored.findings.split(";")
+    for user_id in ("CAHAYA", "PT_CAHAYA"):
+        assert Membership.objects.get(account__user_id=user_id).role == Role.REVIEW
+    assert ">KETIGA<" in as_lkpp.get("/tinjauan/").content.decode()
 
 
 def test_splitting_a_proposed_account_then_correcting_it_makes_it_its_own_vendor(portal_accounts, as_lkpp):

@@ -531,7 +531,7 @@ def _aggregate(
             clusters.append((cluster, block_npwp, regency))
     del parsed, blocks
     if known is not None:
-        _confirm_held_back(known, records, clusters, decided)
+        _confirm_held_back(known, records, clusters, decided, canonical)
     emails = [email_key(r.email) for r in records]
     pending = [i for i in sorted(set(findings) - decided) if len(set(findings[i]) & REVIEW_FINDINGS) == 1]
     wanted = {emails[i] for i in pending if canonical[i] is None} | {email_key(g.email) for g in guests}
@@ -724,22 +724,26 @@ def _confirm_held_back(
     records: Sequence[AccountRecord],
     clusters: list[tuple[_Cluster, str | None, str | None]],
     decided: set[int],
+    canonical: Sequence[str | None],
 ) -> None:
     """An account held back for its own data joins the group of the accounts a person confirmed it
-    with, when they are all in one group and nobody there was confirmed to be another vendor."""
+    with, when they are all in one group of its NPWP (or its NPWP is not valid) and nobody there was
+    confirmed to be another vendor."""
     held = [i for i in known.component if i not in decided]
     if not held:
         return
-    where: dict[int, _Cluster] = {}
-    for cluster, _, _ in clusters:
+    where: dict[int, tuple[_Cluster, str | None]] = {}
+    for cluster, block_npwp, _ in clusters:
         for m in cluster.members:
             if m in known.component:
-                where[m] = cluster
+                where[m] = (cluster, block_npwp)
     for i in held:
-        homes = {id(where[m]): where[m] for m in known.members[known.comp(i)] if m in where}
+        homes = {id(where[m][0]): where[m] for m in known.members[known.comp(i)] if m in where}
         if len(homes) != 1:
             continue  # confirmed with nobody decided, or with accounts of several groups: still review
-        (home,) = homes.values()
+        ((home, home_npwp),) = homes.values()
+        if canonical[i] is not None and canonical[i] != home_npwp:
+            continue  # a valid NPWP of its own is another taxpayer: never joined across NPWPs
         if known.apart_from_any(i, [*home.members, *home.proposed, *home.confirmed]):
             continue
         home.confirmed.append(i)

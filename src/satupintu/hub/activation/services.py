@@ -127,8 +127,9 @@ def _locked_standing(account: PortalAccount) -> Standing:
     never deadlock."""
     # Lock first, then read: rows joined to a locked row (its hub account) are not read again after a
     # wait for the lock, so a read that waited could see an activated account without its hub account.
-    list(neighbourhood(account).select_related(None).select_for_update(of=("self",)).values_list("pk"))
-    accounts = list(neighbourhood(account))
+    near = neighbourhood(account)  # built once: its partners' lookups run before the lock, not twice
+    list(near.select_related(None).select_for_update(of=("self",)).values_list("pk"))
+    accounts = list(near)
     fresh = next(a for a in accounts if a.pk == account.pk)
     return standing_of(fresh, accounts)
 

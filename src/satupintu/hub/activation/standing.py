@@ -9,6 +9,7 @@ The LPSE's review decisions (satupintu.hub.review) are fed to the engine here as
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -36,10 +37,9 @@ class Standing:
     group: tuple[PortalAccount, ...]
     tunggal: PortalAccount | None
     reasons: tuple[str, ...]
-    # Accounts proposed to the group and waiting for review (decision 0005), and the engine's own
-    # explanation of the group: what the LPSE's review queue shows.
+    # Accounts proposed to the group and waiting for review (decision 0005): the LPSE's review queue
+    # shows them.
     proposed: tuple[PortalAccount, ...] = ()
-    explanation: str = ""
 
     @property
     def collision(self) -> bool:
@@ -50,12 +50,13 @@ class Standing:
         return tuple(a for a in self.group if a.state == State.LOCAL and a.pk != self.account.pk)
 
 
-def neighbourhood(account: PortalAccount) -> QuerySet[PortalAccount]:
-    """The accounts of aggregated portals that the engine could put with this one, or confuse it with."""
+def neighbourhood(account: PortalAccount, also: Iterable[int] = ()) -> QuerySet[PortalAccount]:
+    """The accounts of aggregated portals that the engine could put with this one, or confuse it with.
+    ``also`` (primary keys) are taken as decision partners: a review decision about to be stored."""
     near = Q(user_id_key=account.user_id_key)
     if account.npwp_canonical:
         near |= Q(npwp_canonical=account.npwp_canonical)
-    related = partners(account.pk)
+    related = partners(account.pk) | set(also)
     if related:
         # An account the LPSE decided on with others (a confirmed merge of an account of invalid NPWP)
         # is run with them and with their NPWP's accounts, as the batch run would see them.
@@ -85,7 +86,11 @@ def run_engine(accounts: list[PortalAccount]) -> AggregationResult:
 
 def standing_of(account: PortalAccount, accounts: list[PortalAccount]) -> Standing:
     """Run the engine on ``accounts`` (which include ``account``) and read this account's result."""
-    result = run_engine(accounts)
+    return standing_in(account, accounts, run_engine(accounts))
+
+
+def standing_in(account: PortalAccount, accounts: list[PortalAccount], result: AggregationResult) -> Standing:
+    """This account's standing in ``result``, the engine's run over ``accounts``."""
     i = next(k for k, a in enumerate(accounts) if a.pk == account.pk)
     group = result.groups[result.group_of[i]]
     members = tuple(accounts[m] for m in group.members if m not in group.proposed)
@@ -100,6 +105,4 @@ def standing_of(account: PortalAccount, accounts: list[PortalAccount]) -> Standi
         # The engine's own words on what held the account back: its notes, else the comparisons.
         reasons = tuple(group.notes) or tuple("; ".join(ev.reasons) for ev in group.evidence)
     proposed = tuple(accounts[m] for m in group.proposed)
-    return Standing(
-        account, role, result.findings[i], members, tunggal, reasons, proposed, result.explain(group)
-    )
+    return Standing(account, role, result.findings[i], members, tunggal, reasons, proposed)

@@ -118,12 +118,9 @@ class NpwpForm(forms.Form):
         return value
 
 
-class _AccountChoices:
+def _account_choices(accounts) -> list[tuple[str, str]]:
     """Choices among the accounts a case offers, by primary key, labelled portal/user ID."""
-
-    @staticmethod
-    def choices(accounts) -> list[tuple[str, str]]:
-        return [(str(a.pk), f"{a.portal.name}: {a.user_id} ({a.name})") for a in accounts]
+    return [(str(a.pk), f"{a.portal.name}: {a.user_id} ({a.name})") for a in accounts]
 
 
 class DifferentForm(forms.Form):
@@ -141,7 +138,7 @@ class DifferentForm(forms.Form):
 
     def __init__(self, *args, accounts=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["other"].choices = [("", _("Choose an account")), *_AccountChoices.choices(accounts)]
+        self.fields["other"].choices = [("", _("Choose an account")), *_account_choices(accounts)]
 
 
 class SplitForm(forms.Form):
@@ -162,6 +159,6 @@ class MergeForm(forms.Form):
 
     def __init__(self, *args, accounts=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["others"].choices = _AccountChoices.choices(accounts)
+        self.fields["others"].choices = _account_choices(accounts)
         if not self.is_bound:
             self.initial.setdefault("others", [str(a.pk) for a in accounts])

@@ -9,19 +9,21 @@ action writes an audit event in its own transaction and returns the account's ne
 
 from __future__ import annotations
 
+import copy
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from satupintu.aggregation.engine import Finding, Role
+from satupintu.aggregation.engine import AggregationResult, Finding, Role
 from satupintu.aggregation.records import email_key, user_id_key
 from satupintu.core import npwp as npwp_rules
 from satupintu.core import regions
 from satupintu.core.address import Verdict
-from satupintu.hub.activation.services import Outcome, current_standing, outcome_of
-from satupintu.hub.activation.standing import Standing, neighbourhood, run_engine
+from satupintu.hub.activation.services import Outcome, outcome_of
+from satupintu.hub.activation.standing import Standing, neighbourhood, run_engine, standing_in
 from satupintu.hub.audit.services import record
 from satupintu.hub.groups.models import Membership
 from satupintu.hub.portals.models import Portal
@@ -40,9 +42,6 @@ class Scope:
     @property
     def national(self) -> bool:
         return self.portal is None
-
-    def allows(self, account: PortalAccount) -> bool:
-        return self.national or account.portal_id == self.portal.pk
 
 
 def scope_of(user) -> Scope | None:
@@ -114,6 +113,8 @@ class Case:
     standing: Standing
     outcome: Outcome
     concerned: tuple[Concerned, ...]
+    # The engine's explanation of the account's group, shown on the page only.
+    explanation: str = ""
 
     @property
     def merge_candidates(self) -> tuple[PortalAccount, ...]:
@@ -131,27 +132,35 @@ class Case:
         return tuple(c.account for c in self.concerned)
 
 
-def _case_accounts(account: PortalAccount) -> list[PortalAccount]:
-    """The account's neighbourhood, plus the accounts of its group at the last aggregation and those
-    sharing its email: the batch run may have proposed it to them (an NPWP missing or mistyped)."""
-    near = Q(pk__in=neighbourhood(account).values("pk"))
-    membership = Membership.objects.filter(account=account).first()
-    if membership is not None:
-        near |= Q(membership__group_id=membership.group_id)
-    if email_key(account.email):
-        near |= Q(email__iexact=account.email.strip())
+def _case_pks(account: PortalAccount, also: tuple[int, ...] = ()) -> set[int]:
+    """The accounts a case looks at: the account's neighbourhood (``also`` taken as decision partners),
+    the accounts of its group at the last aggregation (the batch run may have proposed it there), and,
+    when its NPWP is not valid, the accounts of its email: such an account is proposed by email.
+
+    The lookups are combined by UNION, each on its own index: an OR of them in one WHERE makes
+    PostgreSQL read every account. The email has no index: it is looked up only for an account without
+    a valid NPWP, the one case where the engine uses it to place the account."""
+    pks = neighbourhood(account, also).order_by().values_list("pk", flat=True)
+    group = Membership.objects.filter(account_id=account.pk).values("group_id")
+    pks = pks.union(Membership.objects.filter(group_id__in=group).values_list("account_id", flat=True))
+    if not account.npwp_canonical and email_key(account.email):
+        email = PortalAccount.objects.filter(email__iexact=account.email.strip()).order_by()
+        pks = pks.union(email.values_list("pk", flat=True))
+    return {account.pk, *also, *pks}
+
+
+def _accounts(pks: set[int]) -> list[PortalAccount]:
     return list(
-        PortalAccount.objects.filter(near, portal__aggregation_active=True)
+        PortalAccount.objects.filter(pk__in=pks, portal__aggregation_active=True)
         .select_related("portal", "identity")
-        .order_by("pk")[:200]
+        .order_by("pk")
     )
 
 
-def case_of(account: PortalAccount) -> Case:
-    accounts = _case_accounts(account)
-    if all(a.pk != account.pk for a in accounts):
-        accounts.append(account)
-    result = run_engine(accounts)
+def _case(
+    account: PortalAccount, accounts: list[PortalAccount], result: AggregationResult, *, explain: bool = False
+) -> Case:
+    """The case of ``account`` read from ``result``, the engine's run over ``accounts``."""
     i = next(k for k, a in enumerate(accounts) if a.pk == account.pk)
     group = result.groups[result.group_of[i]]
     doubts = {
@@ -172,8 +181,31 @@ def case_of(account: PortalAccount) -> Case:
         for k, a in enumerate(accounts)
         if k != i
     )
-    standing = current_standing(account)
-    return Case(account, standing, outcome_of(standing), concerned)
+    standing = standing_in(account, accounts, result)
+    explanation = result.explain(group) if explain else ""
+    return Case(account, standing, outcome_of(standing), concerned, explanation)
+
+
+def case_of(account: PortalAccount) -> Case:
+    """The account's case, as the engine sees it now. One run over the case's accounts gives both the
+    account's standing and the others: the case holds the account's whole neighbourhood, which is
+    what activation runs the engine on."""
+    accounts = _accounts(_case_pks(account))
+    if all(a.pk != account.pk for a in accounts):
+        accounts.append(account)
+    return _case(account, accounts, run_engine(accounts), explain=True)
+
+
+def decisions_on(account: PortalAccount, limit: int = 50) -> list[ReviewDecision]:
+    """The latest decisions the account is part of, made on it or naming it."""
+    # Two indexed lookups in one UNION: an OR across the join would read every decision.
+    made = ReviewDecision.objects.filter(account=account).order_by().values_list("pk", flat=True)
+    naming = DecisionPair.objects.filter(other=account).values_list("decision_id", flat=True)
+    return list(
+        ReviewDecision.objects.filter(pk__in=set(made.union(naming)))
+        .select_related("account__portal", "actor")
+        .prefetch_related("pairs__other__portal")[:limit]
+    )
 
 
 @dataclass(frozen=True)
@@ -184,14 +216,23 @@ class ActionResult:
     decision: ReviewDecision | None = None
 
 
-def _lock(scope: Scope, account: PortalAccount, others: tuple[int, ...] = ()) -> PortalAccount:
-    """Lock the account (and the others named) in primary-key order, then check ownership again."""
-    pks = sorted({account.pk, *others})
+def _lock(
+    scope: Scope, account: PortalAccount, *, also: tuple[int, ...] = (), change: dict | None = None
+) -> tuple[PortalAccount, list[PortalAccount]]:
+    """Lock every account of the case (for a correction, of the case after ``change`` too) in
+    primary-key order, as activation locks its neighbourhood, so that an action and an activation of
+    one group run in turn. Then read them again, check ownership, and return the account and them."""
+    pks = _case_pks(account, also)
+    if change:
+        changed = copy.copy(account)
+        for name, value in change.items():
+            setattr(changed, name, value)
+        pks |= _case_pks(changed, also)
     list(PortalAccount.objects.filter(pk__in=pks).order_by("pk").select_for_update().values_list("pk"))
-    fresh = _scoped(scope).filter(pk=account.pk).first()
-    if fresh is None:
+    if not _scoped(scope).filter(pk=account.pk).exists():
         raise NotInScope(account.pk)
-    return fresh
+    accounts = _accounts(pks)
+    return next(a for a in accounts if a.pk == account.pk), accounts
 
 
 def _require_local(account: PortalAccount) -> None:
@@ -213,19 +254,86 @@ def _require_local(account: PortalAccount) -> None:
         )
 
 
-def _finish(account: PortalAccount, affected: list[PortalAccount], decision=None) -> ActionResult:
-    """The new live standing, written into the stored queue of every account the action touched, so
-    that the queue is right before the next aggregation re-stores the groups."""
-    standing = None
-    for a in [account, *affected]:
-        now = current_standing(a)
-        Membership.objects.filter(account=a).update(
-            role=now.role.value, findings=";".join(f.value for f in now.findings)
-        )
-        if a.pk == account.pk:
-            standing = now
-    assert standing is not None
-    return ActionResult(standing.account, standing, outcome_of(standing), decision)
+def _keep_identities(
+    accounts: list[PortalAccount], before: AggregationResult, after: AggregationResult
+) -> None:
+    """Refuse an action that would take an activated or linked account out of the group of its User ID
+    Tunggal: only the LKPP directorate undoes a link. Checked on the engine's result rather than on the
+    accounts named, because decisions carry over (A same as B and A different from D: B different
+    from D), so a decision on one account can split accounts it does not name."""
+    by_identity: dict[int, list[int]] = defaultdict(list)
+    for k, a in enumerate(accounts):
+        if a.identity_id is not None:
+            by_identity[a.identity_id].append(k)
+    for ks in by_identity.values():
+        for x in ks:
+            for y in ks:
+                if before.group_of[x] == before.group_of[y] and after.group_of[x] != after.group_of[y]:
+                    a, b = accounts[x], accounts[y]
+                    raise ReviewRefused(
+                        _(
+                            "This would take %(user_id)s and %(other)s apart, but both are already one User "
+                            "ID Tunggal (%(tunggal)s): an activated group cannot be split here. Ask the LKPP "
+                            "directorate."
+                        )
+                        % {"user_id": str(a), "other": str(b), "tunggal": a.identity.username}
+                    )
+
+
+def _findings_after(stored: str, before: tuple[Finding, ...], after: tuple[Finding, ...]) -> str:
+    """The stored findings with the action's effect applied: those the run before had and the run after
+    has not are gone, those of the run after are there, and the rest stay as the last aggregation
+    found them (an email or user ID shared with an account outside the case)."""
+    gone = {f.value for f in before} - {f.value for f in after}
+    codes = {f for f in stored.split(";") if f and f not in gone} | {f.value for f in after}
+    order = {f.value: k for k, f in enumerate(Finding)}
+    return ";".join(sorted(codes, key=lambda code: order.get(code, len(order))))
+
+
+def _finish(
+    account: PortalAccount,
+    accounts: list[PortalAccount],
+    before: AggregationResult,
+    after: AggregationResult,
+    decision: ReviewDecision | None = None,
+) -> ActionResult:
+    """Write the action's effect into the stored queue (`groups.Membership`), so that the queue is right
+    before the next aggregation re-stores the groups: the account's live role, and that of every
+    account of the case whose role or findings the action changed (a third account at the same
+    address goes to review with the two said to be different). Accounts the action left alone keep
+    what the last aggregation stored: the case is not their whole neighbourhood."""
+    i = next(k for k, a in enumerate(accounts) if a.pk == account.pk)
+    touched = {
+        accounts[k].pk: k
+        for k in range(len(accounts))
+        if k == i or (before.roles[k], before.findings[k]) != (after.roles[k], after.findings[k])
+    }
+    stored = Membership.objects.filter(account_id__in=touched).values_list("account_id", "role", "findings")
+    for pk, role, findings in list(stored):
+        k = touched[pk]
+        now = (after.roles[k].value, _findings_after(findings, before.findings[k], after.findings[k]))
+        if now != (role, findings):
+            Membership.objects.filter(account_id=pk).update(role=now[0], findings=now[1])
+    standing = standing_in(account, accounts, after)
+    return ActionResult(account, standing, outcome_of(standing), decision)
+
+
+def _correct(
+    scope: Scope, account: PortalAccount, change: dict[str, str], action: str, actor, **audit
+) -> ActionResult:
+    """Change the account's data; the engine sees the new data like any other (decision 0007)."""
+    with transaction.atomic():
+        account, accounts = _lock(scope, account, change=change)
+        _require_local(account)
+        before = run_engine(accounts)
+        old = {name: getattr(account, name) for name in change}
+        for name, value in change.items():
+            setattr(account, name, value)
+        account.save(update_fields=[*change, "updated_at"])
+        after = run_engine(accounts)
+        _keep_identities(accounts, before, after)
+        record(action, account, actor, old=old, new={**change, **audit})
+        return _finish(account, accounts, before, after)
 
 
 def correct_region(
@@ -235,20 +343,8 @@ def correct_region(
     region = regions.resolve(province, regency)
     if not region.ok:
         raise ReviewRefused(_("The province and regency/city do not match: choose them again."))
-    with transaction.atomic():
-        account = _lock(scope, account)
-        _require_local(account)
-        old = {"province": account.province, "regency": account.regency}
-        account.province, account.regency = region.province.name, region.regency.name
-        account.save(update_fields=["province", "regency", "updated_at"])
-        record(
-            "review.region_corrected",
-            account,
-            actor,
-            old=old,
-            new={"province": account.province, "regency": account.regency, "code": region.regency.code},
-        )
-        return _finish(account, [])
+    change = {"province": region.province.name, "regency": region.regency.name}
+    return _correct(scope, account, change, "review.region_corrected", actor, code=region.regency.code)
 
 
 def correct_npwp(scope: Scope, account: PortalAccount, value: str, *, actor) -> ActionResult:
@@ -256,40 +352,33 @@ def correct_npwp(scope: Scope, account: PortalAccount, value: str, *, actor) -> 
     checked = npwp_rules.check(value)
     if not checked.valid:
         raise ReviewRefused(_("The NPWP is not valid: check its digits."))
-    with transaction.atomic():
-        account = _lock(scope, account)
-        _require_local(account)
-        old = {"npwp": account.npwp, "npwp_canonical": account.npwp_canonical}
-        account.npwp, account.npwp_canonical = value.strip(), checked.canonical
-        account.save(update_fields=["npwp", "npwp_canonical", "updated_at"])
-        record(
-            "review.npwp_corrected",
-            account,
-            actor,
-            old=old,
-            new={"npwp": account.npwp, "npwp_canonical": account.npwp_canonical},
-        )
-        return _finish(account, [])
+    change = {"npwp": value.strip(), "npwp_canonical": checked.canonical}
+    return _correct(scope, account, change, "review.npwp_corrected", actor)
 
 
 def _decide(
     scope: Scope,
     account: PortalAccount,
     kind: Kind,
-    chosen: list[int],
+    chosen: list[int] | None,
     allowed,
     reason: str,
     actor,
 ) -> ActionResult:
-    """Store a decision between the account and ``chosen`` accounts, each of which must be among what
-    ``allowed(case)`` offers when checked again under the lock."""
+    """Store a decision between the account and ``chosen`` accounts (None: every account that
+    ``allowed(case)`` offers), each of which must be among what it offers when checked again under the
+    lock."""
     reason = reason.strip()
     if not reason:
         raise ReviewRefused(_("Write the reason for the decision."))
     with transaction.atomic():
-        account = _lock(scope, account, tuple(chosen))
-        case = case_of(account)
-        offered = {a.pk: a for a in allowed(case)}
+        account, accounts = _lock(scope, account, also=tuple(chosen or ()))
+        before = run_engine(accounts)
+        offered = {a.pk: a for a in allowed(_case(account, accounts, before))}
+        if chosen is None:
+            if not offered:
+                raise ReviewRefused(_("This account is alone in its group: there is nothing to split."))
+            chosen = list(offered)
         others = [offered[pk] for pk in dict.fromkeys(chosen) if pk in offered]
         if not others or len(others) != len(set(chosen)):
             raise ReviewRefused(
@@ -297,17 +386,12 @@ def _decide(
             )
         if kind is not Kind.DIFFERENT:
             _require_local(account)
-        for other in others:
-            if account.identity_id is not None and account.identity_id == other.identity_id:
-                raise ReviewRefused(
-                    _(
-                        "%(user_id)s and %(other)s are already one User ID Tunggal: an activated group "
-                        "cannot be split here. Ask the LKPP directorate."
-                    )
-                    % {"user_id": account.user_id, "other": other.user_id}
-                )
         decision = ReviewDecision.objects.create(kind=kind, account=account, reason=reason, actor=actor)
         DecisionPair.objects.bulk_create([DecisionPair(decision=decision, other=o) for o in others])
+        # The engine again with the new decision (read back from the database), before anything is
+        # recorded: a refusal rolls the decision back.
+        after = run_engine(accounts)
+        _keep_identities(accounts, before, after)
         record(
             f"review.decided_{kind.value}",
             decision,
@@ -316,7 +400,7 @@ def _decide(
             others=[str(o) for o in others],
             reason=reason,
         )
-        return _finish(account, others, decision)
+        return _finish(account, accounts, before, after, decision)
 
 
 def confirm_different(
@@ -327,12 +411,9 @@ def confirm_different(
 
 
 def split(scope: Scope, account: PortalAccount, reason: str, *, actor) -> ActionResult:
-    """Take the account out of the group the engine put or proposed it in."""
-    with transaction.atomic():
-        mates = [a.pk for a in case_of(account).group_mates]
-        if not mates:
-            raise ReviewRefused(_("This account is alone in its group: there is nothing to split."))
-        return _decide(scope, account, Kind.SPLIT, mates, lambda case: case.group_mates, reason, actor)
+    """Take the account out of the group the engine put or proposed it in: "different" from every
+    account of that group, as the engine sees it under the lock."""
+    return _decide(scope, account, Kind.SPLIT, None, lambda case: case.group_mates, reason, actor)
 
 
 def confirm_merge(

@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -17,7 +16,6 @@ from satupintu.aggregation.engine import Finding, Role
 from satupintu.core import regions
 from satupintu.hub.activation.services import Outcome
 from satupintu.hub.review import forms, services
-from satupintu.hub.review.models import ReviewDecision
 
 # What each finding means for the LPSE, and what resolves it.
 FINDING_TEXT = {
@@ -102,11 +100,29 @@ def queue(request):
     )
 
 
-def _forms(case, data=None, action=None) -> dict:
+FORMS = {
+    "region": forms.RegionForm,
+    "npwp": forms.NpwpForm,
+    "different": forms.DifferentForm,
+    "split": forms.SplitForm,
+    "merge": forms.MergeForm,
+}
+
+
+def _form(action, case=None, data=None):
+    """The action's form; the forms that name accounts offer those of the case."""
+    if action == "different":
+        return forms.DifferentForm(data, accounts=case.others)
+    if action == "merge":
+        return forms.MergeForm(data, accounts=case.merge_candidates)
+    return FORMS[action](data)
+
+
+def _forms(case) -> dict:
     account = case.account
     # Start from what can be read of the region as written ("DKI Jakarta" is listed under its full name).
     region = regions.resolve(account.province, account.regency)
-    built = {
+    return {
         "region": forms.RegionForm(
             initial={
                 "province": region.province.name if region.province else "",
@@ -114,23 +130,11 @@ def _forms(case, data=None, action=None) -> dict:
             }
         ),
         "npwp": forms.NpwpForm(initial={"npwp": account.npwp}),
-        "different": forms.DifferentForm(accounts=case.others),
-        "split": forms.SplitForm(),
-        "merge": forms.MergeForm(accounts=case.merge_candidates),
+        **{action: _form(action, case) for action in ("different", "split", "merge")},
     }
-    if action is not None:
-        kwargs = {"accounts": case.others if action == "different" else case.merge_candidates}
-        built[action] = type(built[action])(data, **(kwargs if action in ("different", "merge") else {}))
-    return built
 
 
 def _detail(request, case, built, status=200):
-    decisions = (
-        ReviewDecision.objects.filter(Q(account=case.account) | Q(pairs__other=case.account))
-        .select_related("account__portal", "actor")
-        .prefetch_related("pairs__other__portal")
-        .distinct()[:50]
-    )
     findings = [(f.value, FINDING_TEXT[f]()) for f in case.standing.findings]
     return render(
         request,
@@ -143,7 +147,7 @@ def _detail(request, case, built, status=200):
             "findings": findings,
             "concerned": [(c, ROLE_TEXT[c.role]()) for c in case.concerned],
             "forms": built,
-            "decisions": decisions,
+            "decisions": services.decisions_on(case.account),
         },
         status=status,
     )
@@ -184,9 +188,10 @@ def act(request, pk: int, action: str):
         raise Http404
     scope = _scope(request)
     account = _account(scope, pk)
-    case = services.case_of(account)
-    built = _forms(case, request.POST, action)
-    form = built[action]
+    # The case is built here only where the form offers its accounts, or to show the page again: the
+    # service reads it again under its lock.
+    case = services.case_of(account) if action in ("different", "merge") else None
+    form = _form(action, case, request.POST)
     if form.is_valid():
         try:
             result = _run(action, scope, account, form.cleaned_data, request.user)
@@ -197,4 +202,5 @@ def act(request, pk: int, action: str):
         else:
             messages.success(request, f"{DONE[action]()} {outcome_text(result)}")
             return redirect("review:detail", pk=account.pk)
-    return _detail(request, case, built, status=400)
+    case = case or services.case_of(account)
+    return _detail(request, case, {**_forms(case), action: form}, status=400)
