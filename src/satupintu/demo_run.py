@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+import typing
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -23,16 +24,25 @@ class DemoFailed(RuntimeError):
     """A child process did not come up; the message holds the end of its output."""
 
 
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
 class Children:
-    """The demo's child processes, each writing its output to a log file in the data folder."""
+    """The demo's child processes, each writing its output to a log file in the data folder. While they
+    run, SIGTERM interrupts the demo as Ctrl-C does, so that the caller's ``finally`` stops them all (by
+    default SIGTERM would end this process at once and leave them running)."""
 
     def __init__(self, logs: Path) -> None:
+        signal.signal(signal.SIGTERM, _interrupt)
         self.logs = logs
         self.logs.mkdir(parents=True, exist_ok=True)
         self.running: dict[str, subprocess.Popen] = {}
+        self.log_files: list[typing.BinaryIO] = []
 
     def start(self, name: str, args: list[str], env: dict[str, str]) -> None:
         log = (self.logs / f"{name}.log").open("wb")
+        self.log_files.append(log)
         self.running[name] = subprocess.Popen(
             [SATUPINTU, *args], env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
         )
@@ -69,6 +79,9 @@ class Children:
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 process.kill()
+        for log in self.log_files:
+            log.close()
+        self.log_files.clear()
 
 
 def start_hub(children: Children, port: int) -> None:
@@ -77,20 +90,19 @@ def start_hub(children: Children, port: int) -> None:
 
 
 def start_portals(children: Children, portals: list[DemoPortal], hub_url: str) -> None:
-    env = {**os.environ, "SATUPINTU_PORTAL_HUB": hub_url}
     for portal in portals:
         args = ["portal", "--code", portal.code, "--port", str(portal.port), "--name", portal.name]
-        args += [
-            "--hub",
-            hub_url,
-            "--accounts",
-            str(portal.export),
-            "--admin-password",
-            PORTAL_ADMIN_PASSWORD,
-        ]
+        args += ["--accounts", str(portal.export)]
+        # Secrets go through the environment, which other users cannot read (a command line they can: ps).
+        env = {
+            **os.environ,
+            "SATUPINTU_PORTAL_HUB": hub_url,
+            "SATUPINTU_PORTAL_ADMIN_PASSWORD": PORTAL_ADMIN_PASSWORD,
+        }
         if portal.aggregated:
-            args += ["--client-id", portal.client_id, "--client-secret", portal.client_secret]
-            args += ["--webhook-secret", portal.webhook_secret]
+            args += ["--client-id", portal.client_id]
+            env["SATUPINTU_PORTAL_CLIENT_SECRET"] = portal.client_secret
+            env["SATUPINTU_PORTAL_WEBHOOK_SECRET"] = portal.webhook_secret
         else:
             args.append("--not-aggregated")
         children.start(portal.code, args, env)

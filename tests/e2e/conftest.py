@@ -8,19 +8,15 @@ serialized_rollback=True)`` (the live server needs committed data, and a migrati
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from servers import CALLBACK_PATH, HOOK_PATH, RunningPortal, closed_url, free_port, write_export
+from servers import RunningPortal, closed_url, free_port
 
 import chromium
+from export_rows import write_export
 from satupintu.core import webhooks
-
-# Playwright's sync API runs an event loop in the main thread; the ORM calls that tests make next to it
-# are still plain synchronous calls.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @dataclass(frozen=True)
@@ -43,13 +39,20 @@ def hub(live_server, settings) -> Hub:
 
 
 @pytest.fixture
-def launch_portal(tmp_path: Path):
-    """``launch_portal(code, *, hub_url=None, accounts=(), aggregated=True, name="", port=None,
-    client_id="", client_secret="", webhook_secret=None)`` starts a portal process and returns its
-    `RunningPortal` once it answers. Without ``hub_url`` the portal's hub is a closed port (a hub that is
-    down). ``webhook_secret=None`` makes a new one for an aggregated portal. Every portal started is
-    stopped after the test."""
+def running_portals():
+    """The portals a test starts; each is stopped after the test."""
     running: list[RunningPortal] = []
+    yield running
+    for portal in running:
+        portal.stop()
+
+
+@pytest.fixture
+def launch_portal(tmp_path: Path, running_portals: list[RunningPortal]):
+    """``launch_portal(code, *, hub_url=None, accounts=(), aggregated=True, name="", client_id="",
+    client_secret="", webhook_secret=None)`` starts a portal process and returns its `RunningPortal` once
+    it answers. Without ``hub_url`` the portal's hub is a closed port (a hub that is down).
+    ``webhook_secret=None`` makes a new one for an aggregated portal."""
 
     def launch(
         code: str,
@@ -58,7 +61,6 @@ def launch_portal(tmp_path: Path):
         accounts=(),
         aggregated: bool = True,
         name: str = "",
-        port: int | None = None,
         client_id: str = "",
         client_secret: str = "",
         webhook_secret: str | None = None,
@@ -67,7 +69,7 @@ def launch_portal(tmp_path: Path):
             webhook_secret = webhooks.new_secret() if aggregated else ""
         portal = RunningPortal(
             code=code,
-            port=port or free_port(),
+            port=free_port(),
             data_dir=tmp_path / f"portal-{code}",
             hub_url=hub_url or closed_url(),
             aggregated=aggregated,
@@ -77,19 +79,17 @@ def launch_portal(tmp_path: Path):
             webhook_secret=webhook_secret,
             accounts=list(accounts),
         )
-        running.append(portal)
+        running_portals.append(portal)
         return portal.start()
 
-    yield launch
-    for portal in running:
-        portal.stop()
+    return launch
 
 
 @pytest.fixture
-def start_portal(hub: Hub, launch_portal, tmp_path: Path):
+def start_portal(hub: Hub, tmp_path: Path, running_portals: list[RunningPortal]):
     """``start_portal(code, *, accounts=(), aggregated=None, name="", import_to_hub=True,
     subscribe=True)`` starts the portal ``code`` of the hub's registry as the hub knows it: its
-    ``accounts`` (export rows; password `servers.password_of`) imported at the hub and loaded at the
+    ``accounts`` (export rows; password `export_rows.password_of`) imported at the hub and loaded at the
     portal, an OpenID Connect client at the hub whose redirect URI is the portal's callback, and a
     webhook subscription to the portal's hook. ``aggregated`` defaults to the registry's."""
     from satupintu.hub.events.services import set_subscription
@@ -109,36 +109,38 @@ def start_portal(hub: Hub, launch_portal, tmp_path: Path):
         registered = Portal.objects.get(code=code)
         if aggregated is None:
             aggregated = registered.aggregation_active
-        port = free_port()
         if accounts and import_to_hub:
             summary = import_accounts(code, write_export(accounts, tmp_path / f"hub-{code}.csv"))
             assert not summary.rejections, summary.rejections
-        client_id = client_secret = webhook_secret = ""
-        if aggregated:
-            client_id, client_secret = create_client(code, f"http://127.0.0.1:{port}{CALLBACK_PATH}")
-            if subscribe:
-                webhook_secret = set_subscription(code, f"http://127.0.0.1:{port}{HOOK_PATH}")[1]
-        return launch_portal(
-            code,
+        portal = RunningPortal(
+            code=code,
+            port=free_port(),
+            data_dir=tmp_path / f"portal-{code}",
             hub_url=hub.url,
-            accounts=accounts,
             aggregated=aggregated,
             name=name or registered.name,
-            port=port,
-            client_id=client_id,
-            client_secret=client_secret,
-            webhook_secret=webhook_secret,
+            accounts=list(accounts),
         )
+        if aggregated:
+            portal.client_id, portal.client_secret = create_client(code, portal.callback_url)
+            if subscribe:
+                portal.webhook_secret = set_subscription(code, portal.hook_url)[1]
+        running_portals.append(portal)
+        return portal.start()
 
     return start
 
 
 @pytest.fixture
-def browser():
+def browser(monkeypatch):
     """Chromium, started for each test. Not once per session: while Playwright's loop runs, pytest-django
     cannot restore the hub's seeded registry at the start of the next test (the registry comes back
     empty), so the browser must start after the database is ready and stop before it is flushed."""
     from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in the main thread; the ORM calls that a browser test
+    # makes next to it are still plain synchronous calls.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
     with sync_playwright() as playwright:
         browser = chromium.launch(playwright)

@@ -5,48 +5,24 @@ database: `conftest.py` joins these to the hub served by pytest-django's live se
 from __future__ import annotations
 
 import contextlib
-import csv
-import hashlib
 import os
 import signal
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import requests
 
-from satupintu.aggregation.io import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+from export_rows import write_export
 
 # The command installed next to this interpreter (the project's virtual environment).
 SATUPINTU = str(Path(sys.executable).with_name("satupintu"))
 CALLBACK_PATH = "/masuk/inaproc/callback"
 HOOK_PATH = "/hooks/satupintu"
 STARTUP_SECONDS = 60
-
-
-def password_of(row: dict) -> str:
-    """Every test account's password: its user ID + "#Pw1" (as in tests/hub)."""
-    return f"{row['user_id']}#Pw1"
-
-
-def md5(password: str) -> str:
-    """A password as older SPSE versions store it: bare MD5 hex."""
-    return hashlib.md5(password.encode(), usedforsecurity=False).hexdigest()
-
-
-def write_export(rows: Iterable[dict], path: Path) -> Path:
-    """A portal's SPSE export with these rows (dicts of export columns); each row's password hash is the
-    MD5 of `password_of(row)` unless the row gives its own ``password_hash``."""
-    with path.open("w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, [*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS], restval="")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({"password_hash": md5(password_of(row)), **row})
-    return path
 
 
 def free_port() -> int:
@@ -71,7 +47,9 @@ class RunningPortal:
 
     ``url`` is its base address (``http://127.0.0.1:PORT``, no trailing slash); ``admin_user_id`` /
     ``admin_password`` sign in its LPSE administrator; ``webhook_secret`` signs events for its
-    ``hook_url``; ``accounts`` are the export rows it was loaded with (password: `password_of`)."""
+    ``hook_url``; ``accounts`` are the export rows it was loaded with (password:
+    `export_rows.password_of`). Its secrets reach the process through the environment, as in production
+    (a command line is readable by every user of the machine)."""
 
     code: str
     port: int
@@ -107,8 +85,7 @@ class RunningPortal:
         return self.data_dir / f"{self.code}-export.csv"
 
     def command(self) -> list[str]:
-        command = [SATUPINTU, "portal", "--code", self.code, "--port", str(self.port)]
-        command += ["--hub", self.hub_url, "--admin-password", self.admin_password]
+        command = [SATUPINTU, "portal", "--code", self.code, "--port", str(self.port), "--hub", self.hub_url]
         if self.name:
             command += ["--name", self.name]
         if not self.aggregated:
@@ -116,16 +93,31 @@ class RunningPortal:
         if self.accounts:
             command += ["--accounts", str(write_export(self.accounts, self.export_path))]
         if self.client_id:
-            command += ["--client-id", self.client_id, "--client-secret", self.client_secret]
-        if self.webhook_secret:
-            command += ["--webhook-secret", self.webhook_secret]
+            command += ["--client-id", self.client_id]
         return command
+
+    def environment(self) -> dict[str, str]:
+        """The test run's environment without the hub's settings, with this portal's data folder and
+        secrets."""
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SATUPINTU_"))}
+        env.pop("DATABASE_URL", None)
+        env |= {
+            "SATUPINTU_DATA_DIR": str(self.data_dir),
+            "PYTHONUNBUFFERED": "1",
+            "SATUPINTU_PORTAL_ADMIN_PASSWORD": self.admin_password,
+            "SATUPINTU_PORTAL_CLIENT_SECRET": self.client_secret,
+            "SATUPINTU_PORTAL_WEBHOOK_SECRET": self.webhook_secret,
+        }
+        return env
+
+    @property
+    def database_path(self) -> Path:
+        """The portal's SQLite database (for a test to change what no page changes, e.g. a date)."""
+        return self.data_dir / f"portal-{self.code}.sqlite3"
 
     def start(self) -> RunningPortal:
         """Start the process and wait until it answers; `PortalFailed` with its output otherwise."""
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SATUPINTU_"))}
-        env.pop("DATABASE_URL", None)
-        env |= {"SATUPINTU_DATA_DIR": str(self.data_dir), "PYTHONUNBUFFERED": "1"}
+        env = self.environment()
         self.data_dir.mkdir(parents=True, exist_ok=True)
         with self._log_path.open("ab") as log:
             self.process = subprocess.Popen(self.command(), env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -152,11 +144,6 @@ class RunningPortal:
         except subprocess.TimeoutExpired:
             self.process.kill()  # its worker notices its parent is gone and exits too
             self.process.wait(timeout=5)
-
-    def restart(self) -> RunningPortal:
-        """Stop and start again on the same port with the same database (a portal back from downtime)."""
-        self.stop()
-        return self.start()
 
     @property
     def _log_path(self) -> Path:

@@ -8,10 +8,10 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import Group
 from playwright.sync_api import expect
-from servers import password_of, write_export
 from steps import activate_from_banner, at, identity_row, sign_in_hub_staff, sign_in_locally
 from test_portal_receiver import SINAR
 
+from export_rows import CAHAYA, PT_CAHAYA, password_of, write_export
 from satupintu.hub.vendors.models import PortalAccount, State
 
 pytestmark = pytest.mark.browser
@@ -35,30 +35,6 @@ MAJU_DEPKES = {
     "name": "CV Maju Bersama",
     "address": "Jl. Diponegoro No. 9",
     "email": "cv@majubersama.id",
-}
-# One company at two portals (one NPWP in both forms, one address written two ways): the account with
-# more packages (lkpp) is the User ID Tunggal, the other a member.
-CAHAYA = {
-    **SINAR,
-    "user_id": "CAHAYA",
-    "npwp": "01.312.166.0-091.000",
-    "name": "PT Cahaya",
-    "address": "Jl. Jend. Sudirman No. 5 RT 03/RW 05",
-    "province": "DKI Jakarta",
-    "regency": "Jakarta Selatan",
-    "postal_code": "12920",
-    "email": "info@cahaya.co.id",
-    "packages": "12",
-}
-PT_CAHAYA = {
-    **CAHAYA,
-    "portal": "jakarta",
-    "user_id": "PT_CAHAYA",
-    "npwp": "0013121660091000",
-    "name": "PT. CAHAYA",
-    "address": "JALAN SUDIRMAN NOMOR 05 RT.003 RW.005",
-    "regency": "Kota Adm. Jakarta Selatan",
-    "packages": "3",
 }
 # A lone vendor whose province was left empty (the FAQ's "Oops" case): it waits for review.
 KOSONG = {**SINAR, "user_id": "KOSONG", "province": ""}

@@ -9,12 +9,12 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
-from servers import password_of
 from steps import identity_row, roam_in, sign_in_locally
 from test_portal_hub import activate
 from test_portal_receiver import SINAR
 from test_selfservice_browser import edit_identity, open_self_service
 
+from export_rows import password_of
 from satupintu.hub.events.delivery import Result, deliver_due
 from satupintu.hub.events.models import Delivery
 

@@ -8,9 +8,10 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
 import requests
-from servers import password_of, sign_in_locally
+from servers import sign_in_locally
 from test_portal_receiver import SINAR
 
+from export_rows import password_of
 from satupintu.hub.activation import services as activation
 from satupintu.hub.vendors.models import PortalAccount
 

@@ -10,8 +10,9 @@ import uuid
 
 import pytest
 import requests
-from servers import password_of, sign_in_locally
+from servers import sign_in_locally
 
+from export_rows import password_of
 from satupintu.core import webhooks
 
 SINAR = {
@@ -219,6 +220,7 @@ def test_a_non_aggregated_portal_has_no_hook_and_no_inaproc_sign_in(launch_porta
     with browser:
         assert signed_in.url == portal.url + "/beranda/"
         assert "/aktivasi/" not in signed_in.text  # no activation banner
+        assert "Masuk dengan INAPROC" not in signed_in.text
 
 
 def test_staff_pages_are_refused_to_vendors_with_the_portals_own_page(portal):

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
-from servers import password_of
 from steps import activate_from_banner, at, identity_row, press_inaproc, sign_out_of_portal
-from test_activation_browser import CAHAYA, PT_CAHAYA
 
+from export_rows import CAHAYA, PT_CAHAYA, password_of
 from satupintu.hub.vendors.models import PortalAccount, State
 
 pytestmark = pytest.mark.browser

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
-from servers import password_of
 from steps import at, identity_row, press_inaproc, roam_in, sign_in_at_hub
 from test_portal_hub import activate
 from test_portal_receiver import SINAR
 
+from export_rows import password_of
 from satupintu.hub.activation.models import UserIdChange
 from satupintu.hub.vendors.models import PortalAccount
 

@@ -2,8 +2,8 @@
 
 import pytest
 from django.contrib.auth import get_user_model
-from hub_rows import CAHAYA, PT_CAHAYA, password_of
 
+from export_rows import CAHAYA, PT_CAHAYA, password_of
 from satupintu.hub.activation import services
 from satupintu.hub.activation.models import UserIdChange
 from satupintu.hub.activation.services import ActivationRefused, Outcome, Refusal

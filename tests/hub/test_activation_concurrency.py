@@ -5,8 +5,8 @@ import threading
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection, connections
-from hub_rows import CAHAYA, PT_CAHAYA, password_of
 
+from export_rows import CAHAYA, PT_CAHAYA, password_of
 from satupintu.hub.activation import services
 from satupintu.hub.vendors.models import PortalAccount, State, VendorProfile
 

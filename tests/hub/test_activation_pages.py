@@ -4,9 +4,9 @@ import re
 
 import pytest
 from captcha.models import CaptchaStore
-from hub_rows import CAHAYA, PT_CAHAYA, password_of
 from test_activation import LONE, MAJU_A, MAJU_B
 
+from export_rows import CAHAYA, PT_CAHAYA, password_of
 from satupintu.hub.portals.models import Portal
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,11 @@ from __future__ import annotations
 import base64
 import itertools
 import json
+import os
+import queue
 import socket
+import subprocess
+import sys
 import threading
 import time
 from datetime import timedelta
@@ -15,19 +19,20 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
-from hub_rows import password_of
 from test_activation import LONE
 from typer.testing import CliRunner
 
+from export_rows import password_of
 from satupintu.cli import app
 from satupintu.core import webhooks
 from satupintu.hub.activation import services as activation
 from satupintu.hub.audit.models import AuditEvent
+from satupintu.hub.events import services as events_services
 from satupintu.hub.events.delivery import Result, deliver_due, retry_delay
 from satupintu.hub.events.models import Delivery, Event, Subscription
-from satupintu.hub.events.services import publish, set_subscription
+from satupintu.hub.events.services import events_for, publish, set_subscription
 from satupintu.hub.portals.models import Portal
 from satupintu.hub.sso.services import create_client
 
@@ -204,13 +209,86 @@ def test_after_three_days_the_hub_gives_up_and_the_event_stays_pullable(receiver
 
 
 @pytest.mark.django_db
+def test_events_queued_behind_a_failing_one_wait_for_it_then_go_in_order(receiver):
+    receiver.subscribe("lkpp")
+    receiver.status["lkpp"] = 500
+    events = [publish("vendor.updated", {"n": n}) for n in range(4)]
+    start = timezone.now()
+    assert deliver_due(start).count(Result.RETRY) == 1
+    assert deliver_due(start + timedelta(seconds=15)).count(Result.RETRY) == 1
+    assert [b["data"]["n"] for _, _, b in receiver.received] == [0, 0]  # only the head was tried
+    assert list(Delivery.objects.order_by("event_id").values_list("attempts", flat=True)) == [2, 0, 0, 0]
+
+    receiver.status["lkpp"] = 200
+    assert deliver_due(start + timedelta(minutes=5)).count(Result.DELIVERED) == 4
+    assert [b["data"]["n"] for _, _, b in receiver.received] == [0, 0, 0, 1, 2, 3]
+    assert [b["cursor"] for _, _, b in receiver.received[2:]] == [e.id for e in events]
+    assert Subscription.objects.get(portal__code="lkpp").failures == 0  # the delays start again
+
+
+@pytest.mark.django_db
+def test_when_a_dead_portals_head_is_given_up_its_other_old_events_go_with_it_unsent(receiver):
+    receiver.subscribe("lkpp")
+    receiver.status["lkpp"] = 503
+    old = [publish("vendor.updated", {"n": n}) for n in range(5)]
+    Delivery.objects.filter(event__in=old).update(created_at=later(days=-4))
+    recent = [publish("vendor.updated", {"n": n}) for n in (5, 6)]
+    now = timezone.now()
+
+    report = deliver_due(now)
+    assert [b["data"]["n"] for _, _, b in receiver.received] == [0]  # one request, for the head only
+    assert [(a.cursor, a.result, a.also_given_up) for a in report.attempts] == [
+        (old[0].id, Result.GIVEN_UP, 4)
+    ]
+    assert report.count(Result.GIVEN_UP) == 5
+    given_up = Delivery.objects.filter(given_up_at__isnull=False).order_by("event_id")
+    assert [(d.event_id, d.attempts, d.last_error) for d in given_up] == [
+        (e.id, 1 if e == old[0] else 0, "HTTP 503") for e in old
+    ]
+    [audit] = AuditEvent.objects.filter(action="events.delivery_given_up")
+    assert audit.object_id == str(given_up[0].pk) and audit.data["also_given_up"] == 4
+    # The newer ones wait for the portal's next retry, as its head would have.
+    waiting = Delivery.objects.filter(event__in=recent)
+    assert all(d.attempts == 0 and d.next_attempt_at > now + timedelta(seconds=7) for d in waiting)
+    assert deliver_due(now + timedelta(seconds=5)).attempts == []
+
+    # The delays go on growing for the portal: the new head's first failure waits as a second one does.
+    retry_at = now + timedelta(seconds=15)
+    [attempt] = deliver_due(retry_at).attempts
+    assert (attempt.cursor, attempt.result) == (recent[0].id, Result.RETRY)
+    assert attempt.next_attempt_at - retry_at > timedelta(seconds=20)  # about 30 s, not 10 s
+
+    receiver.status["lkpp"] = 200
+    assert deliver_due(retry_at + timedelta(minutes=1)).count(Result.DELIVERED) == 2
+    assert [b["data"]["n"] for _, _, b in receiver.received] == [0, 5, 5, 6]
+    assert Subscription.objects.get(portal__code="lkpp").failures == 0
+
+
+@pytest.mark.django_db
 def test_a_portal_that_leaves_aggregation_is_pushed_nothing_more(receiver):
     receiver.subscribe("lkpp")
-    publish("vendor.updated", {"sub": "x"})
+    events = [publish("vendor.updated", {"n": n}) for n in range(3)]
     Portal.objects.filter(code="lkpp").update(aggregation_active=False)
     report = deliver_due()
     assert [(a.result, a.error) for a in report.attempts] == [(Result.GIVEN_UP, "portal not aggregated")]
+    assert report.count(Result.GIVEN_UP) == 3  # all at once, none of them sent
     assert receiver.received == []
+    given_up = Delivery.objects.filter(event__in=events, given_up_at__isnull=False, attempts=0)
+    assert given_up.count() == 3
+    assert deliver_due(later(days=1)).attempts == []
+
+
+@pytest.mark.django_db
+def test_a_webhook_row_deleted_by_hand_gives_the_portals_deliveries_up(receiver):
+    receiver.subscribe("lkpp")
+    publish("vendor.updated", {"n": 1})
+    publish("vendor.updated", {"n": 2})
+    Subscription.objects.filter(portal__code="lkpp").delete()
+    report = deliver_due()
+    assert [(a.result, a.error, a.also_given_up) for a in report.attempts] == [
+        (Result.GIVEN_UP, "no webhook", 1)
+    ]
+    assert not Delivery.objects.filter(given_up_at__isnull=True).exists() and receiver.received == []
 
 
 @pytest.mark.django_db
@@ -245,6 +323,54 @@ def test_workers_at_once_send_each_event_once_and_in_order(receiver):
     assert len(ids) == 36 and len(set(zip(ids, [p for p, _, _ in receiver.received], strict=True))) == 36
     for code in ("lkpp", "jakarta", "depkes"):
         assert [b["cursor"] for p, _, b in receiver.received if p == code] == [e.id for e in events]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="sequences and commit order: PostgreSQL")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_event_is_not_pullable_before_the_one_published_before_it_commits():
+    """The first publisher holds its transaction open; the second publishes meanwhile. Were it let through,
+    a pull would return the second event and its cursor while the first, with the smaller cursor, is
+    still invisible: the portal would keep that cursor and never read the first."""
+    lkpp = Portal.objects.get(code="lkpp")
+    published, commit = threading.Event(), threading.Event()
+    done: dict[str, Event] = {}
+
+    def first():
+        try:
+            with transaction.atomic():
+                done["first"] = publish("vendor.updated", {"n": 1})
+                published.set()
+                commit.wait(30)
+        finally:
+            connection.close()
+
+    def second():
+        try:
+            done["second"] = publish("vendor.updated", {"n": 2})
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    threads[0].start()
+    assert published.wait(30)
+    threads[1].start()
+    waiting = False
+    deadline = time.monotonic() + 30
+    while threads[1].is_alive() and not waiting and time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND objid = %s"
+                " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+                [events_services._PUBLISH_LOCK],
+            )
+            waiting = cursor.fetchone()[0] > 0
+    visible_meanwhile = events_for(lkpp, 0, 100)
+    commit.set()
+    for t in threads:
+        t.join(30)
+    assert waiting and visible_meanwhile == []
+    assert [e.payload["n"] for e in events_for(lkpp, 0, 100)] == [1, 2]
+    assert done["first"].id < done["second"].id
 
 
 # Command line
@@ -290,6 +416,42 @@ def test_events_deliver_does_one_pass_and_says_what_it_did(receiver):
     assert "1 delivered, 1 to retry, 0 given up" in result.output
     assert "jakarta: event" in result.output and "connection refused" in result.output
     assert receiver.types("lkpp") == ["vendor.updated"]
+
+
+def test_events_deliver_watch_outlives_a_database_error(tmp_path):
+    """A worker against a database without its tables (as one that is down or restoring would fail):
+    it says so and tries again each pass, instead of dying at the first."""
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["SATUPINTU_DATA_DIR"] = str(tmp_path)  # a fresh SQLite file, never migrated
+    command = ["events", "deliver", "--watch", "--interval", "0.1"]
+    worker = subprocess.Popen(
+        [sys.executable, "-c", "from satupintu.cli import main; main()", *command],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    lines: queue.Queue[str | None] = queue.Queue()
+
+    def read():
+        for line in worker.stderr:
+            lines.put(line)
+        lines.put(None)  # the worker has ended
+
+    threading.Thread(target=read, daemon=True).start()
+    try:
+        errors, output = [], []
+        while len(errors) < 2:
+            line = lines.get(timeout=60)
+            assert line is not None, "the worker ended:\n" + "".join(output)
+            output.append(line)
+            if "database error" in line:
+                errors.append(line)
+        assert "no such table" in errors[0] and worker.poll() is None  # still running
+    finally:
+        worker.terminate()
+        worker.wait(30)
+        worker.stderr.close()
 
 
 # Pull

@@ -5,8 +5,8 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
-from hub_rows import CAHAYA, PT_CAHAYA, md5, password_of
 
+from export_rows import CAHAYA, PT_CAHAYA, md5, password_of
 from satupintu.hub.activation import services
 
 pytestmark = pytest.mark.django_db

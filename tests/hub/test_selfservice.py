@@ -14,10 +14,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
 from django.db import connections
-from hub_rows import password_of
 from test_activation import LONE, MAJU_B, activate
 
 import chromium
+from export_rows import password_of
 from satupintu.core.passwords import MIN_LENGTH, PolicyRule, policy_gaps
 from satupintu.hub.accounts.validators import PasswordPolicyValidator
 from satupintu.hub.activation.models import UserIdChange
@@ -273,6 +273,28 @@ def test_the_current_password_check_is_rate_limited_per_ip(settings, english, ve
     assert other.check_password(STRONG)
 
 
+def test_refused_user_ids_are_counted_even_with_the_right_password(
+    settings, signed_in, vendor, portal_accounts
+):
+    """ "Already used at a portal" tells that a user ID exists: probing them is limited like a password."""
+    assert "self_service_user_id" in settings.ACCOUNT_RATE_LIMITS
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "self_service_user_id": "3/h/key"}
+    portal_accounts(MAJU_B)  # "maju" at kemdiknas
+    for _ in range(3):
+        page = text(signed_in.post("/akun/user-id/", {"new_user_id": "MAJU", "password": password_of(LONE)}))
+        assert "this user ID is already used at a portal" in page
+    page = text(signed_in.post("/akun/user-id/", {"new_user_id": "MAJU", "password": password_of(LONE)}))
+    assert "Too many attempts" in page and "already used" not in page
+    # A free user ID too, until the hour has passed; the password was right, so it is not counted.
+    page = text(
+        signed_in.post("/akun/user-id/", {"new_user_id": "SINAR_BARU", "password": password_of(LONE)})
+    )
+    assert "Too many attempts" in page
+    vendor.refresh_from_db()
+    assert vendor.username == "SINAR" and not UserIdChange.objects.exists()
+    assert not AuditEvent.objects.filter(action="account.password_rejected").exists()
+
+
 # Password -----------------------------------------------------------------------------------------------
 
 
@@ -514,6 +536,30 @@ def test_the_current_email_can_be_verified(signed_in, vendor, smtp, before):
     assert "not verified" not in text(signed_in.get("/akun/"))
     assert audits(before).filter(action="vendor.email_verified").exists()
     assert events(before).get(type="vendor.updated").payload["email_verified"] is True
+
+
+def test_confirmation_emails_are_limited_per_account(settings, signed_in, vendor, smtp):
+    assert "self_service_email" in settings.ACCOUNT_RATE_LIMITS
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "self_service_email": "2/h/key"}
+    signed_in.post("/akun/email/verifikasi/")
+    signed_in.post(
+        "/akun/identitas/", identity_data(email="satu@sinarabadi.co.id", password=password_of(LONE))
+    )
+    assert [m["To"] for m in smtp.messages] == ["sinar@abadi.id", "satu@sinarabadi.co.id"]
+
+    refused = signed_in.post("/akun/email/verifikasi/", follow=True)
+    assert "Too many confirmation emails have been sent. Wait an hour, then try again." in text(refused)
+    page = text(
+        signed_in.post(
+            "/akun/identitas/",
+            identity_data(email="dua@sinarabadi.co.id", phone="0251 999", password=password_of(LONE)),
+        )
+    )
+    assert "Too many confirmation emails have been sent." in page
+    assert len(smtp.messages) == 2
+    vendor.refresh_from_db()
+    assert vendor.vendor.phone == LONE["phone"]  # nothing of the refused form is saved
+    assert not EmailAddress.objects.filter(email="dua@sinarabadi.co.id").exists()
 
 
 def test_an_altered_link_is_refused(signed_in, vendor, smtp):

@@ -7,19 +7,25 @@ published keys. The others check the roaming rules at the authorization endpoint
 
 import base64
 import hashlib
+import json
 import secrets
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 import requests
+from allauth.idp.oidc.models import Client, Token
 from authlib.common.security import generate_token
 from authlib.integrations.requests_client import OAuth2Session
-from hub_rows import CAHAYA, PT_CAHAYA, password_of
 from joserfc import jwt
 from joserfc.jwk import KeySet
 from test_activation import LONE
+from typer.testing import CliRunner
 
+from export_rows import CAHAYA, PT_CAHAYA, password_of
+from satupintu.cli import app
 from satupintu.hub.activation import services
+from satupintu.hub.portals.models import Portal
+from satupintu.hub.sso.adapter import OIDCAdapter
 from satupintu.hub.sso.services import create_client
 
 CALLBACK = "http://127.0.0.1:9/oidc/callback"  # never followed: the tests read the redirect
@@ -51,7 +57,7 @@ def test_a_standard_client_completes_discovery_pkce_and_id_token_validation(
 
     metadata = requests.get(f"{live_server.url}/.well-known/openid-configuration", timeout=10).json()
     assert metadata["issuer"] == live_server.url
-    assert "S256" in metadata.get("code_challenge_methods_supported", ["S256"])
+    assert "S256" in metadata["code_challenge_methods_supported"]
 
     client = OAuth2Session(
         client_id,
@@ -96,6 +102,18 @@ def test_a_standard_client_completes_discovery_pkce_and_id_token_validation(
         timeout=10,
     )
     assert again.status_code == 400
+    # No refresh tokens: a portal signs the vendor in again, and the roaming rules are checked again.
+    refreshed = requests.post(
+        metadata["token_endpoint"],
+        data={"grant_type": "refresh_token", "refresh_token": token["refresh_token"]},
+        auth=(client_id, client_secret),
+        timeout=10,
+    )
+    assert refreshed.status_code == 400 and refreshed.json()["error"] == "unauthorized_client"
+    # A portal that leaves aggregation can no longer read the vendor with the tokens it holds.
+    Portal.objects.filter(code="depkes").update(aggregation_active=False)
+    refused = client.get(metadata["userinfo_endpoint"])
+    assert refused.status_code == 401 and refused.json()["error"] == "invalid_token"
     # Closing the kept-alive connections ends the server's request threads, and their database sessions.
     browser.close()
     client.close()
@@ -117,7 +135,7 @@ def validated_id_token(token: dict, keys: KeySet, *, issuer: str, client_id: str
     return decoded.claims
 
 
-def authorize(client, client_id: str, **params):
+def authorize(client, client_id: str, *, method: str = "get", **params):
     query = {
         "client_id": client_id,
         "response_type": "code",
@@ -128,6 +146,8 @@ def authorize(client, client_id: str, **params):
         "code_challenge_method": "S256",
         **params,
     }
+    if method == "post":  # allauth answers with a redirect to the GET of the same request
+        return client.post("/identity/o/authorize", query, follow=True)
     return client.get("/identity/o/authorize", query)
 
 
@@ -159,6 +179,7 @@ def test_pkce_s256_is_required(client, portal_accounts):
     client.login(username="SINAR", password=password_of(LONE))
     assert authorize(client, client_id, code_challenge_method="plain").status_code == 400
     assert authorize(client, client_id, code_challenge="", code_challenge_method="").status_code == 400
+    assert authorize(client, client_id, method="post", code_challenge_method="plain").status_code == 400
     assert authorize(client, client_id).status_code == 302
 
 
@@ -169,11 +190,38 @@ def test_a_non_aggregated_portal_and_a_staff_account_do_not_roam(client, portal_
     local_only, _ = create_client("kotabogor", CALLBACK)
     client.login(username="SINAR", password=password_of(LONE))
     assert authorize(client, local_only).status_code == 403
+    assert authorize(client, local_only, method="post").status_code == 403
     depkes, _ = create_client("depkes", CALLBACK)
     django_user_model.objects.create_user("staf_lpse", password="Staf#2026pw")
     client.logout()
     client.login(username="staf_lpse", password="Staf#2026pw")
     assert authorize(client, depkes).status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_code_is_not_exchanged_once_its_portal_has_left_aggregation(client, portal_accounts):
+    accounts = portal_accounts(LONE)
+    services.activate(accounts["SINAR"], password_of(LONE))
+    client_id, client_secret = create_client("depkes", CALLBACK)
+    client.login(username="SINAR", password=password_of(LONE))
+    verifier = generate_token(48)
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    allowed = authorize(client, client_id, code_challenge=challenge)
+    code = parse_qs(urlparse(allowed["Location"]).query)["code"][0]
+    Portal.objects.filter(code="depkes").update(aggregation_active=False)
+    exchanged = client.post(
+        "/identity/o/api/token",
+        {
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": CALLBACK,
+            "code_verifier": verifier,
+            "client_id": client_id,
+            "client_secret": client_secret,
+        },
+    )
+    assert exchanged.status_code == 400 and exchanged.json()["error"] == "unauthorized_client"
+    assert not Token.objects.exists()
 
 
 def test_the_signing_key_is_parsed_once_per_process_and_given_out_as_a_copy():
@@ -189,3 +237,24 @@ def test_the_signing_key_is_parsed_once_per_process_and_given_out_as_a_copy():
     second, same_key = jwkkit.load_jwk_from_pem(settings.IDP_OIDC_PRIVATE_KEY)
     assert "use" not in second and second["kty"] == "RSA" and same_key is key
     assert signing._parse_once.cache_info().misses - parsed_before <= 1
+
+
+@pytest.mark.django_db
+def test_client_create_registers_a_code_only_client_and_names_a_bad_address():
+    runner = CliRunner()
+    result = runner.invoke(app, ["client", "create", "--portal", "lkpp", "--redirect-uri", CALLBACK])
+    assert result.exit_code == 0, result.output
+    client = Client.objects.get(id=json.loads(result.stdout)["client_id"])
+    assert client.get_grant_types() == ["authorization_code"] and client.portal_link.portal.code == "lkpp"
+    bad = runner.invoke(app, ["client", "create", "--portal", "lkpp", "--redirect-uri", "lpse.go.id/cb"])
+    assert bad.exit_code == 2 and "redirect_uri: 'lpse.go.id/cb' is not an http(s) address" in bad.output
+
+
+def test_the_profile_scope_is_described_through_the_translations():
+    from django.utils import translation
+    from django.utils.functional import Promise
+
+    description = OIDCAdapter.scope_display["profile"]
+    assert isinstance(description, Promise)  # translated when shown, in the vendor's language
+    with translation.override("en"):
+        assert str(description).startswith("Vendor identity: name, NPWP")

@@ -8,5 +8,4 @@ def portal(request) -> dict:
         "portal_code": settings.PORTAL_CODE,
         "portal_name": settings.PORTAL_NAME,
         "aggregated": settings.PORTAL_AGGREGATED,
-        "hub_url": settings.PORTAL_HUB,
     }

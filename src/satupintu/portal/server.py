@@ -5,7 +5,6 @@ served by gunicorn's threaded worker until Ctrl-C or SIGTERM."""
 from __future__ import annotations
 
 import os
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +35,7 @@ def configure(options: PortalOptions) -> None:
         "SATUPINTU_PORTAL_CLIENT_ID": options.client_id,
         "SATUPINTU_PORTAL_CLIENT_SECRET": options.client_secret,
         "SATUPINTU_PORTAL_WEBHOOK_SECRET": options.webhook_secret,
+        "SATUPINTU_PORTAL_ADMIN_PASSWORD": options.admin_password,
     }
     for name, value in values.items():
         if value:
@@ -56,7 +56,9 @@ class Prepared:
     pulled: str
 
 
-def prepare(accounts: Path | None, admin_password: str) -> Prepared:
+def prepare(accounts: Path | None, admin_password: str = "") -> Prepared:
+    """``admin_password`` defaults to the settings' (``SATUPINTU_PORTAL_ADMIN_PASSWORD``). Exits with a
+    message when this portal's administrator user ID is a vendor's account here."""
     from django.conf import settings
     from django.core.management import call_command
 
@@ -73,9 +75,10 @@ def prepare(accounts: Path | None, admin_password: str) -> Prepared:
         created, kept, rejections = summary.created, summary.kept, summary.rejections
     ensure_samples(settings.PORTAL_CODE, settings.PORTAL_NAME)
     admin_user_id = f"admin_{settings.PORTAL_CODE}"
-    if admin_password or vendors.find_local(admin_user_id) is None:
-        admin_password = admin_password or secrets.token_urlsafe(12)
-        vendors.ensure_staff(admin_user_id, admin_password)
+    try:
+        admin_password = vendors.ensure_staff(admin_user_id, admin_password or settings.PORTAL_ADMIN_PASSWORD)
+    except vendors.NotStaff as exc:
+        raise SystemExit(str(exc)) from None
     pulled = ""
     if settings.PORTAL_AGGREGATED and settings.PORTAL_CLIENT_ID:
         try:
@@ -89,7 +92,9 @@ def prepare(accounts: Path | None, admin_password: str) -> Prepared:
 
 def serve(port: int, threads: int = 8) -> None:
     """Serve until Ctrl-C or SIGTERM. One worker process (SQLite has one writer at a time), with threads."""
+    from django.conf import settings
+
     from satupintu.serving import serve as serve_wsgi
 
-    code = os.environ.get("SATUPINTU_PORTAL_CODE", "")
-    serve_wsgi("satupintu.portal.wsgi:application", port, name=f"satupintu-portal-{code}", threads=threads)
+    name = f"satupintu-portal-{settings.PORTAL_CODE}"
+    serve_wsgi("satupintu.portal.wsgi:application", port, name=name, threads=threads)

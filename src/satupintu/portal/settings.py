@@ -8,6 +8,8 @@ apart comes from the environment (the ``satupintu portal`` command sets it from 
 - ``SATUPINTU_PORTAL_CLIENT_ID``, ``SATUPINTU_PORTAL_CLIENT_SECRET``: the portal's OpenID Connect client at
   the hub (``satupintu client create``); also the credentials of the event pull.
 - ``SATUPINTU_PORTAL_WEBHOOK_SECRET``: the ``whsec_`` secret of the hub's pushed events.
+- ``SATUPINTU_PORTAL_ADMIN_PASSWORD``: the password of the LPSE administrator ``admin_<code>``, set at
+  each start; without it the administrator is made once with a random password, printed at that start.
 - ``SATUPINTU_PORTAL_DATABASE_URL``: a database URL; default SQLite ``portal-<code>.sqlite3`` in the data
   folder (``SATUPINTU_DATA_DIR``). ``DATABASE_URL`` is the hub's and is never read here.
 """
@@ -30,6 +32,7 @@ PORTAL_HUB = (os.environ.get("SATUPINTU_PORTAL_HUB") or config.issuer()).rstrip(
 PORTAL_CLIENT_ID = os.environ.get("SATUPINTU_PORTAL_CLIENT_ID", "")
 PORTAL_CLIENT_SECRET = os.environ.get("SATUPINTU_PORTAL_CLIENT_SECRET", "")
 PORTAL_WEBHOOK_SECRET = os.environ.get("SATUPINTU_PORTAL_WEBHOOK_SECRET", "")
+PORTAL_ADMIN_PASSWORD = os.environ.get("SATUPINTU_PORTAL_ADMIN_PASSWORD", "")
 # How long the portal waits for the hub before telling the vendor it cannot be reached.
 PORTAL_HUB_TIMEOUT = 5
 

@@ -8,16 +8,14 @@ from dataclasses import dataclass
 
 from allauth.core import ratelimit
 from django.contrib.auth import login
-from django.contrib.auth.hashers import check_password, make_password
 
 from satupintu.aggregation.io import user_id_key
+from satupintu.portal.login import passwords
 from satupintu.portal.vendors.models import Account, State
 from satupintu.portal.vendors.services import find_local
 
 BACKEND = "satupintu.portal.vendors.backends.AccountBackend"
 RATE_LIMIT = "portal_login_failed"
-# Checked when no account matches, so that a wrong user ID costs the same time as a wrong password.
-_DUMMY_HASH = make_password("not a password of anyone")
 
 
 class Outcome(enum.StrEnum):
@@ -43,13 +41,14 @@ def sign_in_locally(request, user_id: str, password: str) -> LocalSignIn:
     if not ratelimit.consume(request, action=RATE_LIMIT, key=key, dry_run=True):
         return LocalSignIn(Outcome.THROTTLED)
     account = find_local(user_id)
-    if account is None or not account.is_active or not account.has_usable_password():
-        check_password(password, _DUMMY_HASH)
-        matches = False
-    else:
-        # Upgrades an imported SPSE hash to argon2id on success (Django re-hashes with the first hasher).
-        matches = account.check_password(password)
-    if not matches:
+    signs_in = account is not None and account.is_active
+
+    def upgrade(raw: str) -> None:
+        # An imported SPSE hash becomes argon2id at the first successful sign-in (the first hasher).
+        account.set_password(raw)
+        account.save(update_fields=["password"])
+
+    if not passwords.matches(password, account.password if signs_in else None, upgrade):
         ratelimit.consume(request, action=RATE_LIMIT, key=key)
         return LocalSignIn(Outcome.WRONG_CREDENTIALS)
     assert account is not None

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from satupintu.portal.events import services as events
 from satupintu.portal.login import oidc, services
 from satupintu.portal.login.forms import LocalSignInForm
+from satupintu.portal.vendors.models import State
 from satupintu.portal.vendors.services import account_for_claims, accounts_of
 
 
@@ -41,7 +42,7 @@ def _message(result: services.LocalSignIn) -> str:
     if result.outcome is services.Outcome.THROTTLED:
         return _("Too many failed sign-ins. Wait a few minutes, then try again.")
     if result.outcome is services.Outcome.USE_HUB:
-        if result.account.user_id_tunggal.casefold() == result.account.user_id.casefold():
+        if result.account.state == State.ACTIVATED:
             return _(
                 "Account %(user_id)s has been activated: it now signs in with “Masuk dengan INAPROC” "
                 "as User ID Tunggal %(tunggal)s, here and at every aggregated portal."

@@ -80,8 +80,12 @@ class TaxForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         year, filed_on = data.get("year"), data.get("filed_on")
-        if year and filed_on and filed_on < dt.date(year, 1, 1):
-            self.add_error("filed_on", _("Filed on: a return is filed after its tax year begins."))
+        if year and filed_on and filed_on < dt.date(year + 1, 1, 1):
+            self.add_error(
+                "filed_on",
+                _("Filed on: an annual return is filed after its tax year ends, in %(next)d or later.")
+                % {"next": year + 1},
+            )
         if filed_on and filed_on > timezone.localdate():
             self.add_error("filed_on", _("Filed on: the date cannot be in the future."))
         return data

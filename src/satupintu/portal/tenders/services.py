@@ -21,17 +21,14 @@ class Registered(enum.StrEnum):
 
 
 def packages():
+    """Every package with its count of participants."""
     return Package.objects.annotate(participants=Count("registrations"))
-
-
-def is_open(package: Package) -> bool:
-    return package.status == Package.Status.OPEN and package.registration_closes >= timezone.localdate()
 
 
 def register(account, package: Package) -> Registered:
     if account.is_staff:
         return Registered.NOT_A_VENDOR
-    if not is_open(package):
+    if not package.is_open:
         return Registered.CLOSED
     try:
         with transaction.atomic():
@@ -67,7 +64,6 @@ def ensure_samples(portal_code: str, agency: str) -> int:
                 "agency": agency,
                 "method": method,
                 "budget": Decimal(budget),
-                "status": Package.Status.OPEN if days > 0 else Package.Status.CLOSED,
                 "registration_closes": today + dt.timedelta(days=days),
             },
         )

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from satupintu.portal.tenders import services
+from satupintu.portal.tenders.models import Package
 
 
 def detail(request, code: str):
@@ -14,7 +15,6 @@ def detail(request, code: str):
         "tenders/detail.html",
         {
             "package": package,
-            "open": services.is_open(package),
             "registered": services.is_registered(request.user, package),
         },
     )
@@ -23,7 +23,7 @@ def detail(request, code: str):
 @login_required
 @require_POST
 def register(request, code: str):
-    package = get_object_or_404(services.packages(), code=code)
+    package = get_object_or_404(Package, code=code)
     outcome = services.register(request.user, package)
     if outcome is services.Registered.REGISTERED:
         messages.success(request, _("You are registered for package %(code)s.") % {"code": package.code})

@@ -51,9 +51,5 @@ class Account(AbstractBaseUser):
         return self.user_id
 
     @property
-    def is_vendor(self) -> bool:
-        return not self.is_staff
-
-    @property
     def signs_in_through_hub(self) -> bool:
         return self.state != State.LOCAL

@@ -4,6 +4,7 @@ identities by the ``sub`` the hub gives, and kept up to date from the hub's clai
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,15 +67,29 @@ def import_accounts(path: Path) -> ImportSummary:
     return summary
 
 
-def ensure_staff(user_id: str, password: str) -> Account:
-    """The LPSE administrator's account, created once; its password is set again at each start."""
-    account = Account.objects.filter(user_id_key=user_id_key(user_id)).first()
+class NotStaff(Exception):
+    """The administrator's user ID belongs to a vendor's account here (from the export, say)."""
+
+
+def ensure_staff(user_id: str, password: str) -> str:
+    """The LPSE administrator's account: created at the first start (with a random password when none is
+    given), its password set again whenever one is given. Returns the password set, "" when none was.
+    A vendor's account of that user ID is refused: it must neither become staff nor lose its password."""
+    account = find_local(user_id)
+    if account is not None and not account.is_staff:
+        raise NotStaff(
+            f"the account {account.user_id} here is a vendor's, not the LPSE administrator's: it is left "
+            f"as it is. Rename or remove that vendor account (a row of the export), or start with a new "
+            f"database."
+        )
     if account is None:
         account = Account(user_id=user_id, user_id_key=user_id_key(user_id), is_staff=True, name=user_id)
-    account.is_staff = True
+        password = password or secrets.token_urlsafe(12)
+    elif not password:
+        return ""
     account.set_password(password)
     account.save()
-    return account
+    return password
 
 
 def find_local(user_id: str) -> Account | None:
@@ -120,7 +135,9 @@ def _own_account_of(claims: Mapping[str, Any], tunggal: str) -> Account | None:
     home = claims.get("home_portal") or {}
     if not tunggal or home.get("code") != settings.PORTAL_CODE:
         return None
-    return Account.objects.filter(user_id_key=user_id_key(tunggal), state=State.LOCAL, is_staff=False).first()
+    return Account.objects.filter(
+        user_id_key=user_id_key(tunggal), state=State.LOCAL, is_staff=False, is_active=True
+    ).first()
 
 
 def _copy_identity(account: Account, claims: Mapping[str, Any]) -> None:

@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 
 from satupintu.portal.tenders.models import Registration
-from satupintu.portal.vendors.models import Account, State
+from satupintu.portal.vendors.models import Account
 
 
 @login_required
@@ -18,11 +18,11 @@ def home(request):
     hub = settings.PORTAL_HUB
     context = {
         "account": account,
-        "show_banner": settings.PORTAL_AGGREGATED and account.state == State.LOCAL,
+        "show_banner": settings.PORTAL_AGGREGATED and not account.signs_in_through_hub,
         "activation_url": f"{hub}/aktivasi/?"
         + urlencode({"portal": settings.PORTAL_CODE, "user_id": account.user_id}),
         "self_service_url": f"{hub}/akun/?" + urlencode({"portal": settings.PORTAL_CODE}),
-        "through_hub": account.state != State.LOCAL,
+        "through_hub": account.signs_in_through_hub,
         "registrations": Registration.objects.filter(vendor=account).select_related("package"),
     }
     return render(request, "vendors/home.html", context)
