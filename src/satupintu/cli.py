@@ -41,6 +41,11 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
+def _invalid(exc) -> typer.Exit:
+    """A Django ValidationError as one line that names each field and its fix."""
+    return _fail("; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items()))
+
+
 def _count_lines(path: Path) -> int:
     with path.open("rb") as f:
         return sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
@@ -108,8 +113,7 @@ def portals_add(
     try:
         portal = add_portal(code, name, url, implemented_on=date, aggregation_active=aggregated)
     except ValidationError as exc:
-        problems = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items())
-        raise _fail(problems) from None
+        raise _invalid(exc) from None
     console.print(f"added {portal.code} ({portal.name})")
 
 
@@ -132,8 +136,7 @@ def client_create(
     except Portal.DoesNotExist:
         raise _fail(f"no portal with code '{portal}': see 'satupintu portals list'") from None
     except ValidationError as exc:
-        problems = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items())
-        raise _fail(problems) from None
+        raise _invalid(exc) from None
     # Plain print: the JSON goes to scripts, and Rich would wrap or colour it.
     print(json.dumps({"client_id": client_id, "client_secret": secret}))
 
@@ -157,8 +160,7 @@ def webhook_set(
     except Portal.DoesNotExist:
         raise _fail(f"no portal with code '{portal}': see 'satupintu portals list'") from None
     except ValidationError as exc:
-        problems = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items())
-        raise _fail(problems) from None
+        raise _invalid(exc) from None
     print(json.dumps({"portal": portal, "url": subscription.url, "secret": secret}))
 
 
@@ -171,18 +173,33 @@ def events_deliver(
     _django()
     import time
 
+    from django.db import DatabaseError, close_old_connections
     from django.utils import timezone
 
     from satupintu.hub.events.delivery import Result, deliver_due
 
     while True:
-        report = deliver_due()
-        for a in report.attempts:
+        if watch:
+            # Between passes, as between requests: a connection the database has dropped (a restart, a
+            # failover) or that is past its age is replaced, not reused.
+            close_old_connections()
+        try:
+            report = deliver_due()
+        except DatabaseError as exc:
+            if not watch:
+                raise _fail(f"database error: {exc}", code=1) from None
+            # The worker outlives a database that is down for a while: it tries again next pass.
+            err.print(f"database error, trying again in {interval:g} s: {exc}")
+            report = None
+        for a in report.attempts if report else ():
             if a.result is not Result.DELIVERED:
                 at = timezone.localtime(a.next_attempt_at) if a.next_attempt_at else None
                 when = f", next attempt {at:%Y-%m-%d %H:%M:%S}" if at else ""
-                err.print(f"{a.portal}: event {a.cursor} ({a.type}): {a.error} ({a.result}{when})")
-        if report.attempts or not watch:
+                with_older = f", with {a.also_given_up} older" if a.also_given_up else ""
+                err.print(
+                    f"{a.portal}: event {a.cursor} ({a.type}): {a.error} ({a.result}{when}{with_older})"
+                )
+        if report and (report.attempts or not watch):
             console.print(
                 f"{report.count(Result.DELIVERED)} delivered, {report.count(Result.RETRY)} to retry, "
                 f"{report.count(Result.GIVEN_UP)} given up"

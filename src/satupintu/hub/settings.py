@@ -116,6 +116,10 @@ ACCOUNT_RATE_LIMITS = {
     "api_auth_failed": "10/m/ip",
     # The current password that the vendor's self-service asks before a user ID or password change.
     "self_service_password": "20/m/ip,5/300s/key",
+    # New user IDs refused there (a taken one tells that it exists), and the confirmation emails it sends
+    # (the page asks the vendor to wait an hour).
+    "self_service_user_id": "30/h/ip,10/h/key",
+    "self_service_email": "20/h/ip,5/h/key",
 }
 
 # Roaming: the hub is the OpenID Connect provider of the aggregated portals. Authorization codes live in

@@ -7,6 +7,11 @@ short timeouts. Several workers may run at once on PostgreSQL: a head being sent
 (``SKIP LOCKED``), and the next one is not a head until that lock's transaction has committed. SQLite
 has no row locks, so run one worker there (a second one could send a delivery twice, which receivers
 ignore since delivery is at least once).
+
+The retry delays and giving up belong to the portal, not to each event: the delay grows with the
+portal's failures in a row (`Subscription.failures`), and when a head is given up, every pending
+delivery of that portal as old is given up with it, unsent, while the newer ones wait for the portal's
+next retry. Otherwise a portal down for days would be tried once per pass for each of its old events.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from datetime import datetime, timedelta
 
 import httpx
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from satupintu.core import webhooks
@@ -46,6 +51,10 @@ BACKOFF = (
 )
 JITTER = 0.2  # ±20%, so that deliveries that failed together are not retried together
 GIVE_UP_AFTER = timedelta(days=3)
+# Errors found without sending: every pending delivery of the portal is given up at once.
+NOT_AGGREGATED = "portal not aggregated"
+NO_WEBHOOK = "no webhook"
+PERMANENT = (NOT_AGGREGATED, NO_WEBHOOK)
 # Heads sent at once: enough that a few dead portals do not hold up a pass.
 PARALLEL = 8
 BATCH = 50
@@ -65,6 +74,8 @@ class Attempt:
     result: Result
     error: str = ""
     next_attempt_at: datetime | None = None
+    # Given up with this one, unsent: the portal's other pending deliveries as old (or all of them).
+    also_given_up: int = 0
 
 
 @dataclass
@@ -72,7 +83,8 @@ class Report:
     attempts: list[Attempt] = field(default_factory=list)
 
     def count(self, result: Result) -> int:
-        return sum(1 for a in self.attempts if a.result is result)
+        """The deliveries with this outcome, those given up unsent included."""
+        return sum(1 + a.also_given_up for a in self.attempts if a.result is result)
 
 
 def retry_delay(failures: int, rng: random.Random | None = None) -> timedelta:
@@ -125,17 +137,18 @@ def _deliver_batch(client: httpx.Client, now: datetime, size: int) -> list[Attem
         heads = list(_due_heads(now).select_for_update(skip_locked=True, of=("self",))[:size])
         if not heads:
             return []
-        webhooks_by_portal = {
+        subscriptions = {
             s.portal_id: s for s in Subscription.objects.filter(portal__in=[d.portal_id for d in heads])
         }
         # Everything the threads need is read here: they touch the network only, never the database.
         requests: list[_Request | str] = []
         for delivery in heads:
-            subscription = webhooks_by_portal.get(delivery.portal_id)
+            subscription = subscriptions.get(delivery.portal_id)
             if not delivery.portal.aggregation_active:
-                requests.append("portal not aggregated")
+                requests.append(NOT_AGGREGATED)
             elif subscription is None:
-                requests.append("no webhook")
+                # Only if the row was deleted by hand (`set_subscription` never removes one).
+                requests.append(NO_WEBHOOK)
             else:
                 requests.append(
                     _Request(
@@ -147,7 +160,10 @@ def _deliver_batch(client: httpx.Client, now: datetime, size: int) -> list[Attem
                 )
         with ThreadPoolExecutor(max_workers=min(PARALLEL, len(heads))) as pool:
             errors = list(pool.map(lambda r: r if isinstance(r, str) else _send(client, r), requests))
-        return [_record(delivery, error, now) for delivery, error in zip(heads, errors, strict=True)]
+        return [
+            _record(delivery, subscriptions.get(delivery.portal_id), error, now)
+            for delivery, error in zip(heads, errors, strict=True)
+        ]
 
 
 def _send(client: httpx.Client, request: _Request) -> str:
@@ -169,19 +185,34 @@ def _send(client: httpx.Client, request: _Request) -> str:
 
 
 @transaction.atomic
-def _record(delivery: Delivery, error: str, now: datetime) -> Attempt:
+def _record(delivery: Delivery, subscription: Subscription | None, error: str, now: datetime) -> Attempt:
     event = delivery.event
-    delivery.attempts += 1
+    also_given_up = 0
+    if error not in PERMANENT:
+        delivery.attempts += 1
     delivery.last_error = error[:200]
     if not error:
         delivery.delivered_at = timezone.now()
         result = Result.DELIVERED
+        if subscription.failures:
+            Subscription.objects.filter(pk=subscription.pk).update(failures=0)
     else:
-        next_at = now + retry_delay(delivery.attempts)
-        permanent = error == "portal not aggregated"
-        if permanent or next_at - delivery.created_at > GIVE_UP_AFTER:
+        if error in PERMANENT:
+            give_up, cutoff = True, None
+        else:
+            failures = subscription.failures + 1
+            Subscription.objects.filter(pk=subscription.pk).update(failures=F("failures") + 1)
+            next_at = now + retry_delay(failures)
+            give_up, cutoff = next_at - delivery.created_at > GIVE_UP_AFTER, next_at - GIVE_UP_AFTER
+        if give_up:
             delivery.given_up_at = now
             result = Result.GIVEN_UP
+            also_given_up = _give_up_with(delivery, cutoff, now)
+            if cutoff is not None:
+                # The newer ones wait for the portal's next retry, as the head would have.
+                _pending(delivery.portal_id).filter(next_attempt_at__lt=next_at).update(
+                    next_attempt_at=next_at
+                )
             record(
                 "events.delivery_given_up",
                 delivery,
@@ -189,6 +220,7 @@ def _record(delivery: Delivery, error: str, now: datetime) -> Attempt:
                 event=str(event.message_id),
                 attempts=delivery.attempts,
                 error=delivery.last_error,
+                also_given_up=also_given_up,
             )
         else:
             delivery.next_attempt_at = next_at
@@ -202,4 +234,18 @@ def _record(delivery: Delivery, error: str, now: datetime) -> Attempt:
         result,
         delivery.last_error,
         delivery.next_attempt_at if result is Result.RETRY else None,
+        also_given_up,
     )
+
+
+def _pending(portal_id: int):
+    return Delivery.objects.filter(portal_id=portal_id, delivered_at__isnull=True, given_up_at__isnull=True)
+
+
+def _give_up_with(head: Delivery, cutoff: datetime | None, now: datetime) -> int:
+    """Give up, in one statement and without sending them, the head's portal's other pending deliveries
+    created before ``cutoff`` (all of them when None); how many."""
+    others = _pending(head.portal_id).exclude(pk=head.pk)
+    if cutoff is not None:
+        others = others.filter(created_at__lt=cutoff)
+    return others.update(given_up_at=now, last_error=head.last_error)

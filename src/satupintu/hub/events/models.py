@@ -45,6 +45,11 @@ class Subscription(models.Model):
     )
     url = models.URLField(_("address"), max_length=500)
     secret = models.CharField(_("signing secret"), max_length=100)
+    # The retry delays grow per portal, not per event: a portal down for days is tried every few hours
+    # whichever of its events is at the head of its queue.
+    failures = models.PositiveIntegerField(
+        _("failed attempts in a row"), default=0, help_text=_("Back to 0 at the next delivery.")
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -91,7 +96,3 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id} → {self.portal_id}"
-
-    @property
-    def pending(self) -> bool:
-        return self.delivered_at is None and self.given_up_at is None

@@ -25,7 +25,8 @@ from satupintu.hub.activation.models import UserIdChange
 from satupintu.hub.audit.services import record
 from satupintu.hub.events.services import publish_vendor_updated
 from satupintu.hub.portals.models import Portal
-from satupintu.hub.vendors.models import PortalAccount, State, VendorProfile
+from satupintu.hub.sso.services import tunggal_account
+from satupintu.hub.vendors.models import VendorProfile
 
 # The identity data a vendor edits here. The NPWP is not among them: it is the identity itself, and a
 # wrong one is corrected by the LPSE's review.
@@ -75,11 +76,7 @@ def email_state(user) -> tuple[bool, str]:
 def change_user_id(user, new_user_id: str) -> UserIdChange:
     """Give the vendor's User ID Tunggal a new user ID (see `activation.services.change_user_id`:
     `UserIdTaken`, `UserIdInvalid`). The account's portal and every aggregated portal are told."""
-    account = (
-        PortalAccount.objects.select_related("portal", "identity")
-        .filter(identity=user, state=State.ACTIVATED)
-        .first()
-    )
+    account = tunggal_account(user)
     if account is None:
         raise NotATunggal(user.username)
     return activation.change_user_id(account, new_user_id, reason="self_service", actor=user)

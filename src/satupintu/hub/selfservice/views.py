@@ -22,7 +22,13 @@ from satupintu.hub.selfservice import services
 from satupintu.hub.selfservice.forms import IdentityForm, PasswordForm, UserIdForm, region_codes
 from satupintu.hub.selfservice.services import EmailConfirmation, EmailNotSent, NotATunggal
 
-_RATE_ACTION = "self_service_password"
+# allauth's rate limits (settings.ACCOUNT_RATE_LIMITS), each per IP address and per account:
+# wrong current passwords;
+_CREDENTIAL_RATE_ACTION = "self_service_password"
+# refused new user IDs ("already used at a portal" tells that a user ID exists);
+_USER_ID_RATE_ACTION = "self_service_user_id"
+# confirmation emails, each sent to an address the vendor types.
+_EMAIL_RATE_ACTION = "self_service_email"
 
 
 def vendor_required(view):
@@ -49,16 +55,27 @@ def _to_overview(context):
     return redirect(reverse("selfservice:overview") + context["portal_query"])
 
 
+def _consume(request, action: str, *, dry_run: bool = False) -> bool:
+    """Count one ``action`` of the signed-in vendor (or only look, with ``dry_run``); False once its
+    limit is reached."""
+    return ratelimit.consume(request, action=action, key=f"user:{request.user.pk}", dry_run=dry_run)
+
+
+def _within_limit(request, form, action: str) -> bool:
+    if _consume(request, action, dry_run=True):
+        return True
+    form.add_error(None, _("Too many attempts. Wait a few minutes, then try again."))
+    return False
+
+
 def _current_password_ok(request, form, purpose: str) -> bool:
     """Check the current password of ``form``, limited per IP and per account; a failure counts, and
     puts the reason on the form."""
-    key = f"user:{request.user.pk}"
-    if not ratelimit.consume(request, action=_RATE_ACTION, key=key, dry_run=True):
-        form.add_error(None, _("Too many attempts. Wait a few minutes, then try again."))
+    if not _within_limit(request, form, _CREDENTIAL_RATE_ACTION):
         return False
     if request.user.check_password(form.cleaned_data["password"]):
         return True
-    ratelimit.consume(request, action=_RATE_ACTION, key=key)
+    _consume(request, _CREDENTIAL_RATE_ACTION)
     services.reject_current_password(request.user, purpose)
     form.add_error("password", _("Current password: this is not your password. Type it again."))
     return False
@@ -79,14 +96,21 @@ def overview(request, vendor, context):
 @vendor_required
 def user_id(request, vendor, context):
     form = UserIdForm(request.POST or None)
-    if request.method == "POST" and form.is_valid() and _current_password_ok(request, form, "user_id"):
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _within_limit(request, form, _USER_ID_RATE_ACTION)
+        and _current_password_ok(request, form, "user_id")
+    ):
         try:
             change = services.change_user_id(request.user, form.cleaned_data["new_user_id"])
         except UserIdTaken:
+            _consume(request, _USER_ID_RATE_ACTION)
             form.add_error(
                 "new_user_id", _("New user ID: this user ID is already used at a portal. Choose another.")
             )
         except UserIdInvalid:
+            _consume(request, _USER_ID_RATE_ACTION)
             form.add_error("new_user_id", user_id_validator.message)
         except NotATunggal:
             form.add_error(
@@ -127,14 +151,24 @@ def password(request, vendor, context):
     )
 
 
+def _too_many_emails() -> str:
+    return _("Too many confirmation emails have been sent. Wait an hour, then try again.")
+
+
 def _email_change_confirmed(request, form) -> bool:
-    """A new email address needs the current password (checked and limited like every credential)."""
+    """A new email address needs the current password (checked and limited like every credential), and
+    counts as one confirmation email."""
     if form.cleaned_data["email"].lower() == request.user.email.lower():
         return True
     if not form.cleaned_data["password"]:
         form.add_error("password", _("Current password: enter it to change the email address."))
         return False
-    return _current_password_ok(request, form, "email")
+    if not _current_password_ok(request, form, "email"):
+        return False
+    if not _consume(request, _EMAIL_RATE_ACTION):
+        form.add_error("email", _too_many_emails())
+        return False
+    return True
 
 
 @require_http_methods(["GET", "POST"])
@@ -182,6 +216,9 @@ def identity(request, vendor, context):
 @vendor_required
 def verify_email(request, vendor, context):
     """Send a confirmation link to the current, not yet verified, address."""
+    if not _consume(request, _EMAIL_RATE_ACTION):
+        messages.warning(request, _too_many_emails())
+        return _to_overview(context)
     try:
         services.request_email_change(request.user, request.user.email)
     except EmailNotSent:

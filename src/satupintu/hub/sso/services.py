@@ -8,13 +8,12 @@ from dataclasses import dataclass
 
 from allauth.idp.oidc.models import Client
 from django.contrib.auth.hashers import make_password
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import transaction
 
 from satupintu.hub.activation.services import current_standing
 from satupintu.hub.audit.services import record
 from satupintu.hub.portals.models import Portal
+from satupintu.hub.sso.addresses import require_http_url
 from satupintu.hub.sso.hashers import ClientSecretHasher
 from satupintu.hub.sso.models import PortalClient
 from satupintu.hub.vendors.models import PortalAccount, State
@@ -26,16 +25,7 @@ def create_client(portal_code: str, redirect_uri: str, *, actor=None) -> tuple[s
     """Register a portal as a confidential client; returns (client_id, client_secret). The secret is
     shown this once: only its hash is kept."""
     portal = Portal.objects.get(code=portal_code)
-    try:
-        URLValidator(schemes=["http", "https"])(redirect_uri)
-    except ValidationError:
-        raise ValidationError(
-            {
-                "redirect_uri": [
-                    f"'{redirect_uri}' is not an http(s) address, e.g. https://lpse.example.go.id/oidc/callback"
-                ]
-            }
-        ) from None
+    require_http_url(redirect_uri, "redirect_uri", "https://lpse.example.go.id/oidc/callback")
     # URL-safe, so that it passes through HTTP Basic and form encoding unchanged.
     secret = secrets.token_urlsafe(32)
     with transaction.atomic():
@@ -44,7 +34,10 @@ def create_client(portal_code: str, redirect_uri: str, *, actor=None) -> tuple[s
         client.set_redirect_uris([redirect_uri])
         client.set_scopes(list(SCOPES))
         client.set_default_scopes(list(SCOPES))
-        client.set_grant_types([Client.GrantType.AUTHORIZATION_CODE, Client.GrantType.REFRESH_TOKEN])
+        # No refresh tokens: allauth's never expire, and the roaming rules are checked when a vendor is
+        # signed in, so a portal that left aggregation could go on refreshing. A portal signs the vendor in
+        # again instead (the hub's session makes that one redirect).
+        client.set_grant_types([Client.GrantType.AUTHORIZATION_CODE])
         client.set_response_types(["code"])
         client.full_clean()
         client.save()
@@ -69,17 +62,31 @@ class RoamingDecision:
 
 
 def tunggal_account(user) -> PortalAccount | None:
-    return PortalAccount.objects.select_related("portal").filter(identity=user, state=State.ACTIVATED).first()
+    """The activated portal account behind a User ID Tunggal; None for anyone else (staff, members)."""
+    return (
+        PortalAccount.objects.select_related("portal", "identity")
+        .filter(identity=user, state=State.ACTIVATED)
+        .first()
+    )
+
+
+def client_decision(client_id: str) -> RoamingDecision:
+    """Whether the client ``client_id`` is a portal that vendors may roam to now, whoever the vendor.
+    Checked again when a token is issued or read (`sso.adapter`), since a portal may leave aggregation."""
+    link = PortalClient.objects.select_related("portal").filter(client_id=client_id).first()
+    if link is None:
+        return RoamingDecision(None, RoamingDenied.NOT_A_PORTAL)
+    if not link.portal.aggregation_active:
+        return RoamingDecision(link.portal, RoamingDenied.PORTAL_NOT_AGGREGATED)
+    return RoamingDecision(link.portal)
 
 
 def roaming_decision(user, client_id: str) -> RoamingDecision:
     """Whether ``user`` may sign in at the portal of ``client_id`` (seed 000 §2h-i)."""
-    link = PortalClient.objects.select_related("portal").filter(client_id=client_id).first()
-    if link is None:
-        return RoamingDecision(None, RoamingDenied.NOT_A_PORTAL)
-    portal = link.portal
-    if not portal.aggregation_active:
-        return RoamingDecision(portal, RoamingDenied.PORTAL_NOT_AGGREGATED)
+    decision = client_decision(client_id)
+    if decision.denied is not None:
+        return decision
+    portal = decision.portal
     own = tunggal_account(user)
     if own is None:
         return RoamingDecision(portal, RoamingDenied.NOT_A_VENDOR)

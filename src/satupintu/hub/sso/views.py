@@ -11,20 +11,18 @@ from satupintu.hub.sso.services import RoamingDenied, roaming_decision
 
 
 class RoamingAuthorizationView(AuthorizationView):
+    # Only GET is checked: allauth answers a POST without its signed consent request by redirecting to
+    # GET with the same parameters, and a signed one comes from a consent page that a checked GET
+    # rendered (portals skip consent, so none is ever shown).
     def get(self, request, *args, **kwargs):
         return self._checked(request) or super().get(request, *args, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        return self._checked(request) or super().post(request, *args, **kwargs)
 
     def _checked(self, request):
         """A page that stops the sign-in, or None to let the OpenID Connect flow go on."""
         if not request.user.is_authenticated:
             return None  # the flow sends the vendor to sign in first, then back here
-        params = request.GET if request.method == "GET" else request.POST
-        if request.method == "GET" and (
-            not params.get("code_challenge") or params.get("code_challenge_method") != "S256"
-        ):
+        params = request.GET
+        if not params.get("code_challenge") or params.get("code_challenge_method") != "S256":
             return render(
                 request,
                 "sso/refused.html",
