@@ -7,6 +7,7 @@ published keys. The others check the roaming rules at the authorization endpoint
 
 import base64
 import hashlib
+import importlib
 import json
 import secrets
 from urllib.parse import parse_qs, urlparse
@@ -222,6 +223,29 @@ def test_a_code_is_not_exchanged_once_its_portal_has_left_aggregation(client, po
     )
     assert exchanged.status_code == 400 and exchanged.json()["error"] == "unauthorized_client"
     assert not Token.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_migration_takes_the_refresh_grant_and_tokens_from_existing_portal_clients(portal_accounts):
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "satupintu.hub.sso.migrations.0002_portal_clients_without_refresh_tokens"
+    )
+    accounts = portal_accounts(LONE)
+    services.activate(accounts["SINAR"], password_of(LONE))
+    client_id, _ = create_client("depkes", CALLBACK)
+    client = Client.objects.get(id=client_id)
+    client.set_grant_types([Client.GrantType.AUTHORIZATION_CODE, Client.GrantType.REFRESH_TOKEN])
+    client.save()
+    accounts["SINAR"].refresh_from_db()
+    user = accounts["SINAR"].identity
+    Token.objects.create(client=client, user=user, type=Token.Type.REFRESH_TOKEN, hash="r")
+    Token.objects.create(client=client, user=user, type=Token.Type.ACCESS_TOKEN, hash="a")
+    migration.drop_refresh_grant(apps, None)
+    client.refresh_from_db()
+    assert client.get_grant_types() == ["authorization_code"]
+    assert list(Token.objects.values_list("type", flat=True)) == [Token.Type.ACCESS_TOKEN]
 
 
 def test_the_signing_key_is_parsed_once_per_process_and_given_out_as_a_copy():
