@@ -56,13 +56,12 @@ import redis
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from memory import process_tree  # noqa: E402
-from server import environment, free_port, fresh_database, gunicorn  # noqa: E402
+from server import add_server_arguments, environment, free_port, fresh_database, gunicorn  # noqa: E402
+from server_cpu import ServerCpu  # noqa: E402
 
 PASSWORD = "Bench#Roam2026"
 PORTAL = "lkpp"  # the aggregated portal the vendors roam to
 CALLBACK = "http://127.0.0.1:9/oidc/callback"  # never followed: the load generator reads the redirect
-TICKS = os.sysconf("SC_CLK_TCK")
 
 
 # --- set-up (runs in a child process with the hub's settings) ------------------------------------------
@@ -360,71 +359,6 @@ def load_process(base: str, client: dict, sessions: list[str], threads: int, sta
     return out
 
 
-# --- CPU accounting ------------------------------------------------------------------------------------
-
-
-def _process_cpu(pid: int) -> float:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / TICKS  # utime + stime
-
-
-def _cores_busy() -> list[tuple[int, int]]:
-    """(busy, total) jiffies of each core since boot."""
-    cores = []
-    for line in Path("/proc/stat").read_text().splitlines():
-        if line.startswith("cpu") and line[3].isdigit():
-            values = [int(v) for v in line.split()[1:]]
-            idle = values[3] + values[4]
-            cores.append((sum(values) - idle, sum(values)))
-    return cores
-
-
-class ServerCpu:
-    """CPU seconds of the server side over a window: gunicorn's workers, the database's backends, Redis."""
-
-    def __init__(self, master: int, database_url: str, redis_url: str, database: str) -> None:
-        self.master, self.database_url, self.database = master, database_url, database
-        self.redis = redis.Redis.from_url(redis_url)
-
-    def _backends(self) -> list[int]:
-        import psycopg
-
-        with psycopg.connect(self.database_url, autocommit=True) as conn:
-            rows = conn.execute(
-                "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
-                [self.database],
-            ).fetchall()
-        return [pid for (pid,) in rows]
-
-    def snapshot(self) -> dict:
-        info = self.redis.info("cpu")
-        return {
-            "gunicorn": {pid: _process_cpu(pid) for pid in process_tree(self.master)},  # master and workers
-            "postgres": {pid: _process_cpu(pid) for pid in self._backends()},
-            "redis": info["used_cpu_user"] + info["used_cpu_sys"],
-            "cores": _cores_busy(),
-        }
-
-    @staticmethod
-    def spent(before: dict, after: dict) -> dict:
-        def delta(kind: str) -> float:
-            return sum(cpu - before[kind].get(pid, 0.0) for pid, cpu in after[kind].items())
-
-        cores = [
-            (b1 - b0) / max(t1 - t0, 1)
-            for (b0, t0), (b1, t1) in zip(before["cores"], after["cores"], strict=True)
-        ]
-        return {
-            "gunicorn": delta("gunicorn"),
-            "postgres": delta("postgres"),
-            "redis": after["redis"] - before["redis"],
-            "cores": cores,
-        }
-
-
 # --- the run -------------------------------------------------------------------------------------------
 
 
@@ -444,17 +378,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--warm-up", type=float, default=3)
     parser.add_argument("--vendors", type=int, default=200)
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers")
     parser.add_argument("--processes", type=int, default=2, help="load generator processes")
     parser.add_argument("--threads", type=int, default=3, help="connections per load process")
-    parser.add_argument(
-        "--pin",
-        action=argparse.BooleanOptionalAction,
-        default=True,
-        help="gunicorn on core 0, the load on core 1",
-    )
-    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/postgres")
-    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/14")
+    add_server_arguments(parser, workers=3, redis_db=14, load="the load")
     parser.add_argument(
         "--settings", default="hub_settings", help="settings module of the hub (to measure a change)"
     )

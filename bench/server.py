@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import os
 import socket
@@ -97,3 +98,16 @@ def _wait_until_serving(base: str, process: subprocess.Popen, log) -> str:
                 raise RuntimeError("gunicorn ended: " + log.read().decode(errors="replace")) from None
             time.sleep(0.1)
     raise RuntimeError(f"the hub did not answer at {base}")
+
+
+def add_server_arguments(parser, *, workers: int, redis_db: int, load: str) -> None:
+    """The options every served benchmark takes: gunicorn's workers and cores, the database, Redis."""
+    parser.add_argument("--workers", type=int, default=workers, help="gunicorn sync workers")
+    parser.add_argument(
+        "--pin",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help=f"gunicorn on the first core, {load} on the others",
+    )
+    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--redis-url", default=f"redis://127.0.0.1:6379/{redis_db}")

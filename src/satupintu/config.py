@@ -49,7 +49,7 @@ def database(default_sqlite_name: str, url_variable: str = "DATABASE_URL") -> di
 def cache() -> dict:
     url = os.environ.get("REDIS_URL")
     if url:
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        return {"BACKEND": "satupintu.redis_cache.RedisCache", "LOCATION": url}
     return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "satupintu_cache"}
 
 

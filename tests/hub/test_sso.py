@@ -10,6 +10,7 @@ import hashlib
 import importlib
 import json
 import secrets
+from collections import Counter
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -23,11 +24,15 @@ from test_activation import LONE
 from typer.testing import CliRunner
 
 from export_rows import CAHAYA, PT_CAHAYA, password_of
+from satupintu.aggregation import synth
+from satupintu.aggregation.io import split_by_portal
 from satupintu.cli import app
 from satupintu.hub.activation import services
 from satupintu.hub.portals.models import Portal
 from satupintu.hub.sso.adapter import OIDCAdapter
-from satupintu.hub.sso.services import create_client
+from satupintu.hub.sso.services import RoamingDenied, create_client, roaming_decision
+from satupintu.hub.vendors.models import PortalAccount, State
+from satupintu.hub.vendors.services import import_accounts
 
 CALLBACK = "http://127.0.0.1:9/oidc/callback"  # never followed: the tests read the redirect
 
@@ -282,3 +287,35 @@ def test_the_profile_scope_is_described_through_the_translations():
     assert isinstance(description, Promise)  # translated when shown, in the vendor's language
     with translation.override("en"):
         assert str(description).startswith("Vendor identity: name, NPWP")
+
+
+@pytest.mark.django_db
+def test_the_roaming_rules_decide_as_the_engine_on_the_current_data(tmp_path):
+    """`roaming_decision` runs the engine only for vendors with an unactivated account nearby at the
+    portal; on synthetic exports, every vendor's decision at every portal is the engine's."""
+    source = tmp_path / "all.csv"
+    synth.write(600, 3, source)
+    for portal, path in split_by_portal(source, tmp_path).items():
+        import_accounts(portal, path)
+    for account in PortalAccount.objects.filter(portal__aggregation_active=True).order_by("pk"):
+        account.refresh_from_db()
+        if services.outcome_of(services.current_standing(account)) is services.Outcome.ACTIVATED:
+            services.activate(account, "unused: activate trusts its caller's check")
+    clients = [create_client(p.code, CALLBACK)[0] for p in Portal.objects.filter(aggregation_active=True)]
+    tunggal = PortalAccount.objects.filter(state=State.ACTIVATED).select_related("identity")
+    outcomes = Counter()
+    for own in tunggal:
+        standing = services.current_standing(own)
+        for client_id in clients:
+            decision = roaming_decision(own.identity, client_id)
+            blocking = next(
+                (
+                    a
+                    for a in standing.group
+                    if a.portal_id == decision.portal.pk and a.state == State.LOCAL and a.pk != own.pk
+                ),
+                None,
+            )
+            assert decision.blocking == blocking, (own, decision.portal)
+            outcomes[decision.denied] += 1
+    assert outcomes[None] > 0 and outcomes[RoamingDenied.MEMBER_NOT_ACTIVATED] > 0, outcomes

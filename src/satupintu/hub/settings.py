@@ -73,6 +73,10 @@ TEMPLATES = [
 
 DATABASES = {"default": config.database("hub.sqlite3")}
 CACHES = {"default": config.cache()}
+# With Redis, a session is read from the cache and written through to the database: a request reads
+# no session row, and a Redis restart signs no one out.
+if CACHES["default"]["BACKEND"] == "satupintu.redis_cache.RedisCache":
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -53,9 +53,18 @@ class Standing:
 def neighbourhood(account: PortalAccount, also: Iterable[int] = ()) -> QuerySet[PortalAccount]:
     """The accounts of aggregated portals that the engine could put with this one, or confuse it with.
     ``also`` (primary keys) are taken as decision partners: a review decision about to be stored."""
-    near = Q(user_id_key=account.user_id_key)
+    return (
+        PortalAccount.objects.filter(near(account, also), portal__aggregation_active=True)
+        .select_related("portal", "identity")
+        .order_by("pk")
+    )
+
+
+def near(account: PortalAccount, also: Iterable[int] = ()) -> Q:
+    """The condition on accounts that `neighbourhood` selects, before the portal's aggregation."""
+    condition = Q(user_id_key=account.user_id_key)
     if account.npwp_canonical:
-        near |= Q(npwp_canonical=account.npwp_canonical)
+        condition |= Q(npwp_canonical=account.npwp_canonical)
     related = partners(account.pk) | set(also)
     if related:
         # An account the LPSE decided on with others (a confirmed merge of an account of invalid NPWP)
@@ -67,12 +76,8 @@ def neighbourhood(account: PortalAccount, also: Iterable[int] = ()) -> QuerySet[
             .exclude(npwp_canonical="")
             .values_list("npwp_canonical", flat=True)
         )
-        near |= Q(pk__in=related) | Q(npwp_canonical__in=npwps)
-    return (
-        PortalAccount.objects.filter(near, portal__aggregation_active=True)
-        .select_related("portal", "identity")
-        .order_by("pk")
-    )
+        condition |= Q(pk__in=related) | Q(npwp_canonical__in=npwps)
+    return condition
 
 
 def run_engine(accounts: list[PortalAccount]) -> AggregationResult:

@@ -30,7 +30,9 @@ class OIDCAdapter(DefaultOIDCAdapter):
         return str(user.sub)  # opaque and stable: the user ID may change, the subject does not
 
     def get_user_by_sub(self, client, sub: str):
-        return get_user_model().objects.filter(sub=sub, is_active=True).first()
+        # The vendor profile and its home portal come with the user: the claims read them next.
+        users = get_user_model().objects.select_related("vendor__home_portal")
+        return users.filter(sub=sub, is_active=True).first()
 
     def get_claims(self, purpose, user, client, scopes, email=None, **kwargs) -> dict[str, Any]:
         # Every ID token issued and every userinfo answer asks for claims (userinfo is all that an

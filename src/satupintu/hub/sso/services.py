@@ -11,6 +11,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from satupintu.hub.activation.services import current_standing
+from satupintu.hub.activation.standing import near
 from satupintu.hub.audit.services import record
 from satupintu.hub.portals.models import Portal
 from satupintu.hub.sso.addresses import require_http_url
@@ -87,11 +88,30 @@ def roaming_decision(user, client_id: str) -> RoamingDecision:
     if decision.denied is not None:
         return decision
     portal = decision.portal
-    own = tunggal_account(user)
+    # Only what the rules read: the engine, when it runs, reads the neighbourhood's accounts in full.
+    own = (
+        PortalAccount.objects.filter(identity=user, state=State.ACTIVATED)
+        .only("pk", "user_id_key", "npwp_canonical")
+        .first()
+    )
     if own is None:
         return RoamingDecision(portal, RoamingDenied.NOT_A_VENDOR)
+    if not _could_block(own, portal):
+        return RoamingDecision(portal)
     standing = current_standing(own)
     for account in standing.group:
         if account.portal_id == portal.pk and account.state == State.LOCAL and account.pk != own.pk:
             return RoamingDecision(portal, RoamingDenied.MEMBER_NOT_ACTIVATED, account)
     return RoamingDecision(portal)
+
+
+def _could_block(own: PortalAccount, portal: Portal) -> bool:
+    """Whether ``portal`` holds an unactivated account that the engine could put in ``own``'s group.
+
+    The group is drawn from ``own``'s neighbourhood (`activation.standing.neighbourhood`): the same NPWP,
+    the same user ID, or a review decision. When none of those accounts is an unactivated one at this
+    portal, nothing there can block roaming, and the engine need not run; it runs, on the data as it is
+    now, only for the vendors who have such an account.
+    """
+    local = PortalAccount.objects.filter(near(own), portal=portal, state=State.LOCAL).exclude(pk=own.pk)
+    return local.exists()
