@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import typer
 from rich.console import Console
@@ -23,8 +24,13 @@ webhook_app = typer.Typer(help="Where the hub pushes each portal's events.", no_
 app.add_typer(webhook_app, name="webhook")
 events_app = typer.Typer(help="The events the hub sends to the portals.", no_args_is_help=True)
 app.add_typer(events_app, name="events")
+mail_app = typer.Typer(help="The hub's outgoing email.", no_args_is_help=True)
+app.add_typer(mail_app, name="mail")
+kswp_app = typer.Typer(help="The table behind the offline tax-status check (KSWP).", no_args_is_help=True)
+app.add_typer(kswp_app, name="kswp")
 console = Console()
 err = Console(stderr=True)
+T = TypeVar("T")
 # Below this many rows a progress bar is only noise.
 PROGRESS_FROM = 50_000
 
@@ -164,19 +170,12 @@ def webhook_set(
     print(json.dumps({"portal": portal, "url": subscription.url, "secret": secret}))
 
 
-@events_app.command("deliver")
-def events_deliver(
-    watch: bool = typer.Option(False, "--watch", help="Keep delivering until Ctrl-C"),
-    interval: float = typer.Option(5.0, min=0.1, help="Seconds between passes with --watch"),
-) -> None:
-    """Push the due events to the portals' webhooks: one pass, or every --interval seconds with --watch."""
-    _django()
+def _passes(work: Callable[[], T], show: Callable[[T], None], watch: bool, interval: float) -> None:
+    """Run a worker's pass once, or every ``interval`` seconds with ``watch`` until Ctrl-C; ``show``
+    prints what each pass did."""
     import time
 
     from django.db import DatabaseError, close_old_connections
-    from django.utils import timezone
-
-    from satupintu.hub.events.delivery import Result, deliver_due
 
     while True:
         if watch:
@@ -184,26 +183,14 @@ def events_deliver(
             # failover) or that is past its age is replaced, not reused.
             close_old_connections()
         try:
-            report = deliver_due()
+            outcome = work()
         except DatabaseError as exc:
             if not watch:
                 raise _fail(f"database error: {exc}", code=1) from None
             # The worker outlives a database that is down for a while: it tries again next pass.
             err.print(f"database error, trying again in {interval:g} s: {exc}")
-            report = None
-        for a in report.attempts if report else ():
-            if a.result is not Result.DELIVERED:
-                at = timezone.localtime(a.next_attempt_at) if a.next_attempt_at else None
-                when = f", next attempt {at:%Y-%m-%d %H:%M:%S}" if at else ""
-                with_older = f", with {a.also_given_up} older" if a.also_given_up else ""
-                err.print(
-                    f"{a.portal}: event {a.cursor} ({a.type}): {a.error} ({a.result}{when}{with_older})"
-                )
-        if report and (report.attempts or not watch):
-            console.print(
-                f"{report.count(Result.DELIVERED)} delivered, {report.count(Result.RETRY)} to retry, "
-                f"{report.count(Result.GIVEN_UP)} given up"
-            )
+        else:
+            show(outcome)
         if not watch:
             return
         try:
@@ -211,6 +198,73 @@ def events_deliver(
         except KeyboardInterrupt:
             console.print("stopped")
             return
+
+
+@events_app.command("deliver")
+def events_deliver(
+    watch: bool = typer.Option(False, "--watch", help="Keep delivering until Ctrl-C"),
+    interval: float = typer.Option(5.0, min=0.1, help="Seconds between passes with --watch"),
+) -> None:
+    """Push the due events to the portals' webhooks: one pass, or every --interval seconds with --watch."""
+    _django()
+    from django.utils import timezone
+
+    from satupintu.hub.events.delivery import Report, Result, deliver_due
+
+    def show(report: Report) -> None:
+        for a in report.attempts:
+            if a.result is not Result.DELIVERED:
+                at = timezone.localtime(a.next_attempt_at) if a.next_attempt_at else None
+                when = f", next attempt {at:%Y-%m-%d %H:%M:%S}" if at else ""
+                with_older = f", with {a.also_given_up} older" if a.also_given_up else ""
+                err.print(
+                    f"{a.portal}: event {a.cursor} ({a.type}): {a.error} ({a.result}{when}{with_older})"
+                )
+        if report.attempts or not watch:
+            console.print(
+                f"{report.count(Result.DELIVERED)} delivered, {report.count(Result.RETRY)} to retry, "
+                f"{report.count(Result.GIVEN_UP)} given up"
+            )
+
+    _passes(deliver_due, show, watch, interval)
+
+
+@mail_app.command("deliver")
+def mail_deliver(
+    watch: bool = typer.Option(False, "--watch", help="Keep sending until Ctrl-C"),
+    interval: float = typer.Option(5.0, min=0.1, help="Seconds between passes with --watch"),
+) -> None:
+    """Send the due emails (a failed one is retried, at most hourly, until sent): one pass, or --watch."""
+    _django()
+    from satupintu.hub.mail.services import SendResult, send_due
+
+    def show(result: SendResult) -> None:
+        if result.sent or result.failed or not watch:
+            why = f" (last error: {result.error})" if result.error else ""
+            console.print(
+                f"{result.sent} sent, {result.failed} failed{why}",
+                highlight=False,
+                markup=False,
+                soft_wrap=True,
+            )
+
+    _passes(send_due, show, watch, interval)
+
+
+@kswp_app.command("load")
+def kswp_load(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV: npwp,status,name,checked_on"),
+) -> None:
+    """Load DJP's tax-status answers into the offline KSWP check; every rejected row is listed."""
+    _django()
+    from satupintu.hub.registration.kswp import load_table
+
+    result = load_table(file)
+    for line, reason in result.rejected:
+        err.print(f"line {line}: {reason}")
+    console.print(f"{result.loaded} loaded, {len(result.rejected)} rejected")
+    if result.rejected:
+        raise typer.Exit(1)
 
 
 @app.command("import")
@@ -332,7 +386,7 @@ def demo(
 
     os.environ.setdefault("SATUPINTU_MAIL_DIR", str(config.data_dir() / "mail"))
     _django()
-    from satupintu.demo_run import Children, DemoFailed, start_event_worker, start_hub, start_portals
+    from satupintu.demo_run import Children, DemoFailed, start_hub, start_portals, start_workers
     from satupintu.hub.demo import (
         DEMO_VENDORS,
         PORTAL_ADMIN_PASSWORD,
@@ -346,10 +400,10 @@ def demo(
     portals = connect_portals(port)
     children = Children(config.data_dir() / "logs")
     try:
-        console.print("starting the hub, the portals and the event worker ...")
+        console.print("starting the hub, the portals and the workers (events, mail) ...")
         start_hub(children, port)
         start_portals(children, portals, hub_url)
-        start_event_worker(children)
+        start_workers(children)
         _print_demo(hub_url, portals, logins, DEMO_VENDORS, VENDOR_PASSWORD, PORTAL_ADMIN_PASSWORD)
         console.print(f"mail (email confirmation links) is written to {config.mail_dir()}")
         console.print(f"the logs of every process are in {children.logs}")

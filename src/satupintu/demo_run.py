@@ -1,5 +1,5 @@
-"""Running the demo: the portals and the hub's event worker as child processes on loopback, next to the
-hub served in the foreground; Ctrl-C (or SIGTERM) stops them all together."""
+"""Running the demo: the portals and the hub's workers (events, mail) as child processes on loopback,
+next to the hub served in the foreground; Ctrl-C (or SIGTERM) stops them all together."""
 
 from __future__ import annotations
 
@@ -110,5 +110,7 @@ def start_portals(children: Children, portals: list[DemoPortal], hub_url: str) -
         children.wait_until_serving(portal.code, portal.url + "/")
 
 
-def start_event_worker(children: Children) -> None:
+def start_workers(children: Children) -> None:
+    """The workers that push the events to the portals and send the hub's emails."""
     children.start("events", ["events", "deliver", "--watch", "--interval", "2"], dict(os.environ))
+    children.start("mail", ["mail", "deliver", "--watch", "--interval", "5"], dict(os.environ))

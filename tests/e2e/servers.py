@@ -7,7 +7,6 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -17,19 +16,13 @@ from pathlib import Path
 import requests
 
 from export_rows import write_export
+from network import free_port
 
 # The command installed next to this interpreter (the project's virtual environment).
 SATUPINTU = str(Path(sys.executable).with_name("satupintu"))
 CALLBACK_PATH = "/masuk/inaproc/callback"
 HOOK_PATH = "/hooks/satupintu"
 STARTUP_SECONDS = 60
-
-
-def free_port() -> int:
-    """A loopback port nobody listens on right now (the OS picks it)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def closed_url() -> str:

@@ -1,9 +1,7 @@
 """The activation pages through the test client: the captcha, each outcome's page, and the messages."""
 
-import re
-
 import pytest
-from captcha.models import CaptchaStore
+from captcha_solver import solve_captcha
 from test_activation import LONE, MAJU_A, MAJU_B
 
 from export_rows import CAHAYA, PT_CAHAYA, password_of
@@ -12,15 +10,9 @@ from satupintu.hub.portals.models import Portal
 pytestmark = pytest.mark.django_db
 
 
-def solve_captcha(client) -> dict:
-    page = client.get("/aktivasi/").content.decode()
-    key = re.search(r'name="captcha_0" value="([^"]+)"', page).group(1)
-    return {"captcha_0": key, "captcha_1": CaptchaStore.objects.get(hashkey=key).response}
-
-
 def start(client, row, password=None, **extra):
     data = {"portal": row["portal"], "user_id": row["user_id"], "password": password or password_of(row)}
-    return client.post("/aktivasi/", {**data, **solve_captcha(client), **extra}, follow=True)
+    return client.post("/aktivasi/", {**data, **solve_captcha(client, "/aktivasi/"), **extra}, follow=True)
 
 
 def test_a_wrong_captcha_names_the_field_and_keeps_the_input(client, portal_accounts):

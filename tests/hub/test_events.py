@@ -418,12 +418,14 @@ def test_events_deliver_does_one_pass_and_says_what_it_did(receiver):
     assert receiver.types("lkpp") == ["vendor.updated"]
 
 
-def test_events_deliver_watch_outlives_a_database_error(tmp_path):
-    """A worker against a database without its tables (as one that is down or restoring would fail):
-    it says so and tries again each pass, instead of dying at the first."""
+@pytest.mark.parametrize("worker_of", ["events", "mail"])
+def test_deliver_watch_outlives_a_database_error(tmp_path, worker_of):
+    """A worker (the events', or the mail's which shares its loop) against a database without its
+    tables (as one that is down or restoring would fail): it says so and tries again each pass, instead
+    of dying at the first."""
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env["SATUPINTU_DATA_DIR"] = str(tmp_path)  # a fresh SQLite file, never migrated
-    command = ["events", "deliver", "--watch", "--interval", "0.1"]
+    command = [worker_of, "deliver", "--watch", "--interval", "0.1"]
     worker = subprocess.Popen(
         [sys.executable, "-c", "from satupintu.cli import main; main()", *command],
         env=env,

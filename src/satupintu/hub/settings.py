@@ -35,9 +35,11 @@ INSTALLED_APPS = [
     "satupintu.hub.groups",
     "satupintu.hub.activation",
     "satupintu.hub.events",
+    "satupintu.hub.mail",
     "satupintu.hub.sso",
     "satupintu.hub.review",
     "satupintu.hub.selfservice",
+    "satupintu.hub.registration",
 ]
 
 MIDDLEWARE = [
@@ -97,6 +99,7 @@ AUTH_PASSWORD_VALIDATORS = [
     # The policy (length, upper and lower case, digit, special character) covers Django's minimum length
     # and all-digits validators, with one message for each missing rule.
     {"NAME": "satupintu.hub.accounts.validators.PasswordPolicyValidator"},
+    {"NAME": "satupintu.hub.accounts.validators.PersonalDataValidator"},
 ]
 
 # Accounts (allauth): vendors sign in with their user ID; there is no open sign-up (vendors are
@@ -124,6 +127,10 @@ ACCOUNT_RATE_LIMITS = {
     # (the page asks the vendor to wait an hour).
     "self_service_user_id": "30/h/ip,10/h/key",
     "self_service_email": "20/h/ip,5/h/key",
+    # Registration: links mailed per address asking, and NPWP checks per link (each tells whether an NPWP
+    # has a head office somewhere, so it must not become a directory).
+    "registration_link": "10/h/ip,3/h/key",
+    "registration_npwp": "30/h/ip,10/h/key",
 }
 
 # Roaming: the hub is the OpenID Connect provider of the aggregated portals. Authorization codes live in

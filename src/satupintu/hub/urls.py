@@ -22,6 +22,7 @@ urlpatterns = [
     path("aktivasi/", include("satupintu.hub.activation.urls")),
     path("api/v1/", api.urls),
     path("captcha/", include("captcha.urls")),
+    path("daftar/", include("satupintu.hub.registration.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("tinjauan/", include("satupintu.hub.review.urls")),
     # The roaming rules sit in front of the provider's own authorization endpoint, at the same address.

@@ -26,3 +26,13 @@ class UserIdLoginForm(LoginForm):
             if hint:
                 raise forms.ValidationError(hint, code="not_a_hub_login") from error
             raise
+
+
+def new_password_field(label, required_message) -> forms.CharField:
+    """A field for a new password, as typed (not stripped), that browsers may fill with a generated one."""
+    return forms.CharField(
+        label=label,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": required_message},
+    )

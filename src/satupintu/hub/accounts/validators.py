@@ -28,6 +28,14 @@ def policy_rule_text() -> dict[PolicyRule, str]:
     }
 
 
+def password_meter() -> dict:
+    """The context of the strength meter (template ``password_meter.html``)."""
+    return {
+        "password_rules": [(rule.value, text) for rule, text in policy_rule_text().items()],
+        "strength_levels": [_("Weak"), _("Fair"), _("Good"), _("Strong")],
+    }
+
+
 # What an error says for each rule that a password misses.
 _MISSING = {
     PolicyRule.LENGTH: _("The password is too short: use at least %(min_length)d characters."),
@@ -58,3 +66,37 @@ class PasswordPolicyValidator:
         return _("Your password must have %(rules)s.") % {
             "rules": ", ".join(str(text) for text in policy_rule_text().values())
         }
+
+
+class PersonalDataValidator:
+    """A password must not contain the user ID, the email's name part or a word of the vendor's name
+    (seed 003): they are the first guesses of whoever knows the company.
+
+    For a registration, which has no user yet, the caller passes an object with ``username``, ``email``
+    and ``company_name``; for a vendor, the name comes from its profile.
+    """
+
+    min_part = 4  # legal forms and short words ("PT", "CV", "UD", "Tbk") would refuse too much
+
+    def validate(self, password: str, user=None) -> None:
+        if user is None:
+            return
+        folded = password.casefold()
+        for label, value in self._parts(user):
+            if len(value) >= self.min_part and value.casefold() in folded:
+                raise ValidationError(
+                    _("The password contains your %(part)s (%(value)s): choose one without it."),
+                    code="password_personal_data",
+                    params={"part": label, "value": value},
+                )
+
+    def _parts(self, user):
+        yield _("user ID"), getattr(user, "username", "") or ""
+        yield _("email address"), (getattr(user, "email", "") or "").split("@")[0]
+        vendor = getattr(user, "vendor", None)
+        company = getattr(user, "company_name", "") or (vendor.name if vendor is not None else "")
+        for word in company.replace(".", " ").replace(",", " ").split():
+            yield _("company name"), word
+
+    def get_help_text(self) -> str:
+        return _("Your password must not contain your user ID, email address or company name.")

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import password_validation
-from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
-from satupintu.core import regions
+from satupintu.hub.accounts.forms import new_password_field
 from satupintu.hub.accounts.validators import user_id_validator
+from satupintu.hub.vendors.forms import VendorIdentityForm
 
 _CURRENT_PASSWORD_REQUIRED = _("Enter your current password to confirm the change.")
 
@@ -35,18 +35,8 @@ class UserIdForm(forms.Form):
 
 class PasswordForm(forms.Form):
     password = current_password_field()
-    new_password1 = forms.CharField(
-        label=_("New password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        error_messages={"required": _("Enter the new password.")},
-    )
-    new_password2 = forms.CharField(
-        label=_("New password again"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        error_messages={"required": _("Type the new password a second time.")},
-    )
+    new_password1 = new_password_field(_("New password"), _("Enter the new password."))
+    new_password2 = new_password_field(_("New password again"), _("Type the new password a second time."))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -66,80 +56,9 @@ class PasswordForm(forms.Form):
         return cleaned
 
 
-def _province_choices() -> list[tuple[str, str]]:
-    return [("", _("Choose the province"))] + [(p.code, p.name) for p in regions.provinces()]
+class IdentityForm(VendorIdentityForm):
+    """The identity data a vendor edits at the hub, with its email address."""
 
-
-def _regency_choices() -> list:
-    """Regencies and cities grouped by province, as the select shows them."""
-    by_province: dict[str, list[tuple[str, str]]] = {}
-    for regency in regions.regencies():
-        by_province.setdefault(regency.province_code, []).append((regency.code, regency.name))
-    return [("", _("Choose the regency or city"))] + [
-        (p.name, by_province.get(p.code, [])) for p in regions.provinces()
-    ]
-
-
-def region_codes(province: str, regency: str) -> tuple[str, str]:
-    """The codes of a profile's province and regency as stored (free text from an import, or official
-    names), for the selects' first values; "" where they cannot be told."""
-    resolution = regions.resolve(province, regency)
-    province_code = resolution.province.code if resolution.province else ""
-    regency_code = resolution.regency.code if resolution.regency else ""
-    return province_code, regency_code
-
-
-class IdentityForm(forms.Form):
-    """The vendor entity's identity data as every aggregated portal receives it (NPWP excepted)."""
-
-    name = forms.CharField(
-        label=_("Vendor name"),
-        max_length=300,
-        error_messages={"required": _("Enter the vendor's name, as in its deed of establishment.")},
-    )
-    address = forms.CharField(
-        label=_("Address"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": _("Enter the address: street, number and neighbourhood (RT/RW).")},
-    )
-    province = forms.ChoiceField(
-        label=_("Province"),
-        error_messages={
-            "required": _("Province is empty: choose the province of the address."),
-            "invalid_choice": _(
-                "Province: '%(value)s' is not an Indonesian province. Choose one from the list."
-            ),
-        },
-    )
-    regency = forms.ChoiceField(
-        label=_("Regency/city"),
-        error_messages={
-            "required": _("Regency/city is empty: choose the regency or city of the address."),
-            "invalid_choice": _(
-                "Regency/city: '%(value)s' is not a regency or city. Choose one from the list."
-            ),
-        },
-    )
-    postal_code = forms.CharField(
-        label=_("Postal code"),
-        max_length=5,
-        validators=[RegexValidator(r"^[0-9]{5}\Z", _("A postal code has 5 digits, for example 16143."))],
-        error_messages={
-            "required": _("Postal code is empty: enter the 5 digits of the address's postal code."),
-            "max_length": _("A postal code has 5 digits, for example 16143."),
-        },
-    )
-    phone = forms.CharField(
-        label=_("Phone"),
-        max_length=40,
-        validators=[
-            RegexValidator(
-                r"^\+?[0-9][0-9 ()-]{5,30}\Z",
-                _("Phone: use digits, spaces and '-' only, for example 0215551234 or +62 21 555 1234."),
-            )
-        ],
-        error_messages={"required": _("Phone is empty: enter a number where the LPSE can reach you.")},
-    )
     email = forms.EmailField(
         label=_("Email"),
         max_length=254,
@@ -160,48 +79,5 @@ class IdentityForm(forms.Form):
         help_text=_("Needed only when you change the email address."),
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["province"].choices = _province_choices()
-        self.fields["regency"].choices = _regency_choices()
-
-    def clean(self):
-        cleaned = super().clean()
-        province = regions.province_by_code(cleaned.get("province") or "")
-        regency = regions.regency_by_code(cleaned.get("regency") or "")
-        if province and regency and regency.province_code != province.code:
-            self.add_error(
-                "regency",
-                _("Regency/city: %(regency)s is not in %(province)s. Choose one of that province.")
-                % {"regency": regency.name, "province": province.name},
-            )
-            regency = None
-        postal_code = cleaned.get("postal_code")
-        if regency and postal_code and regency.postal_codes and postal_code not in regency.postal_codes:
-            self.add_error(
-                "postal_code",
-                _(
-                    "Postal code %(code)s is not used in %(regency)s, whose postal codes run from %(first)s "
-                    "to %(last)s. Check the postal code, or the regency/city."
-                )
-                % {
-                    "code": postal_code,
-                    "regency": regency.name,
-                    "first": regency.postal_codes[0],
-                    "last": regency.postal_codes[-1],
-                },
-            )
-        return cleaned
-
     def identity_data(self) -> dict[str, str]:
-        """The cleaned data as the vendor profile stores it: official names of the province and regency."""
-        data = self.cleaned_data
-        return {
-            "name": data["name"].strip(),
-            "address": data["address"].strip(),
-            "province": regions.province_by_code(data["province"]).name,
-            "regency": regions.regency_by_code(data["regency"]).name,
-            "postal_code": data["postal_code"],
-            "phone": data["phone"].strip(),
-            "email": data["email"].strip(),
-        }
+        return {**super().identity_data(), "email": self.cleaned_data["email"].strip()}

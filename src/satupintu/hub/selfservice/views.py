@@ -16,11 +16,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from satupintu.hub.accounts.validators import policy_rule_text, user_id_validator
+from satupintu.hub.accounts.validators import password_meter, user_id_validator
 from satupintu.hub.activation.services import UserIdInvalid, UserIdTaken
 from satupintu.hub.selfservice import services
-from satupintu.hub.selfservice.forms import IdentityForm, PasswordForm, UserIdForm, region_codes
+from satupintu.hub.selfservice.forms import IdentityForm, PasswordForm, UserIdForm
 from satupintu.hub.selfservice.services import EmailConfirmation, EmailNotSent, NotATunggal
+from satupintu.hub.vendors.forms import region_codes
 
 # allauth's rate limits (settings.ACCOUNT_RATE_LIMITS), each per IP address and per account:
 # wrong current passwords;
@@ -145,8 +146,7 @@ def password(request, vendor, context):
             **context,
             "form": form,
             "vendor": vendor,
-            "rules": [(rule.value, text) for rule, text in policy_rule_text().items()],
-            "strength_levels": [_("Weak"), _("Fair"), _("Good"), _("Strong")],
+            **password_meter(),
         },
     )
 

@@ -1,0 +1,279 @@
+"""Registration of a new vendor (seed 003, steps 1-7): the mailed link, the NPWP and duplicate checks,
+and the submitted registration that waits for its LPSE's verification.
+
+A vendor already known anywhere (an imported account on any portal, a registration in progress, a User
+ID Tunggal) is led to activation or to its LPSE instead of a second account. The pages name only the
+portals where the NPWP is known; user IDs and contact data of the accounts found never reach an address
+that has only proved it receives mail.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from satupintu.aggregation.engine import Role, aggregate
+from satupintu.aggregation.records import AccountRecord, user_id_key
+from satupintu.hub.audit.services import record
+from satupintu.hub.mail.services import queue
+from satupintu.hub.portals.models import Portal
+from satupintu.hub.registration import documents
+from satupintu.hub.registration.models import OfficeStatus, Registration, RegistrationLink
+from satupintu.hub.vendors.models import PortalAccount, VendorProfile
+
+# How long the mailed link works. A day covers a vendor who reads mail the next morning; the link opens
+# a form that creates an account, so it should not work for longer.
+LINK_MAX_AGE = timedelta(hours=24)
+
+_OPEN_REGISTRATIONS = (Registration.State.SUBMITTED, Registration.State.APPROVED)
+
+
+class LinkProblem(Exception):
+    """The link cannot open a registration; ``link`` is set when it was known."""
+
+    def __init__(self, link: RegistrationLink | None = None) -> None:
+        super().__init__()
+        self.link = link
+
+
+class LinkUnknown(LinkProblem):
+    pass
+
+
+class LinkExpired(LinkProblem):
+    pass
+
+
+class LinkUsed(LinkProblem):
+    pass
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def send_link(email: str, confirm_url) -> RegistrationLink:
+    """Stage 1: mail a single-use link to ``email``. ``confirm_url(token)`` builds the link's address.
+    The same happens whether or not the address is known: the page must not tell."""
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        link = RegistrationLink.objects.create(
+            email=email, token_hash=_hash(token), expires_at=timezone.now() + LINK_MAX_AGE
+        )
+        body = render_to_string(
+            "registration/email_link.txt",
+            {"url": confirm_url(token), "hours": int(LINK_MAX_AGE.total_seconds() // 3600)},
+        )
+        queue(email, _("Complete your SatuPintu vendor registration"), body, "registration.link")
+        record("registration.link_sent", link, email=email)
+    return link
+
+
+def open_link(token: str) -> RegistrationLink:
+    """The link of this token, if it can still open a registration (`LinkProblem` otherwise)."""
+    link = RegistrationLink.objects.filter(token_hash=_hash(token)).first()
+    if link is None:
+        raise LinkUnknown()
+    if link.used_at is not None:
+        raise LinkUsed(link)
+    if link.expires_at <= timezone.now():
+        raise LinkExpired(link)
+    return link
+
+
+# Duplicates ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KnownAt:
+    """Where a vendor with this NPWP is already registered: portal names, for the page to say."""
+
+    portals: tuple[Portal, ...] = ()
+    tunggal: bool = False  # a User ID Tunggal exists for it
+    in_progress: bool = False  # a registration waits for verification
+
+    def __bool__(self) -> bool:
+        return bool(self.portals or self.tunggal or self.in_progress)
+
+
+def known_head_office(npwp_canonical: str, office_status: str) -> KnownAt:
+    """The NPWP check of stage 2: a head office registering an NPWP that already has a head office (or an
+    account of unstated status) is a duplicate. A branch may share its company's NPWP: whether it is a
+    new branch is decided with its address, at submission (`submit`)."""
+    if office_status != OfficeStatus.PUSAT:
+        return KnownAt()
+    accounts = PortalAccount.objects.filter(npwp_canonical=npwp_canonical).exclude(status__iexact="cabang")
+    portals = Portal.objects.filter(pk__in=accounts.values("portal_id")).order_by("name")
+    tunggal = (
+        VendorProfile.objects.filter(npwp_canonical=npwp_canonical).exclude(status__iexact="cabang").exists()
+    )
+    in_progress = Registration.objects.filter(
+        npwp_canonical=npwp_canonical, state__in=_OPEN_REGISTRATIONS, office_status=OfficeStatus.PUSAT
+    ).exists()
+    return KnownAt(tuple(portals), tunggal, in_progress)
+
+
+def user_id_taken(user_id: str) -> bool:
+    """Whether ``user_id`` is held anywhere: an account on any portal, a hub account, a registration."""
+    key = user_id_key(user_id)
+    return (
+        PortalAccount.objects.filter(user_id_key=key).exists()
+        or get_user_model().objects.filter(username__iexact=user_id).exists()
+        or Registration.objects.filter(user_id__iexact=user_id)
+        .exclude(state=Registration.State.REJECTED)
+        .exists()
+    )
+
+
+# Submission ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Application:
+    """Everything stage 2 collected, checked by its forms."""
+
+    email: str
+    legal_form: str
+    office_status: str
+    npwp_canonical: str
+    tax_status: str
+    user_id: str
+    password: str
+    verifying_portal: Portal
+    identity: dict[str, str] = field(default_factory=dict)  # VendorIdentityForm.identity_data()
+
+
+@dataclass(frozen=True)
+class Submitted:
+    registration: Registration | None = None
+    duplicate_of: KnownAt = KnownAt()  # set when the engine puts the vendor with a known account
+    user_id_taken: bool = False
+
+
+class UserIdTaken(Exception):
+    pass
+
+
+def submit(link: RegistrationLink, application: Application) -> Submitted:
+    """Stage 2's end: run the duplicate check once more with the address, store the registration, use
+    up the link, and mail the user ID and what to bring. Nothing is stored for a duplicate."""
+    with transaction.atomic():
+        link = RegistrationLink.objects.select_for_update().get(pk=link.pk)
+        if link.used_at is not None:
+            raise LinkUsed(link)
+        if user_id_taken(application.user_id):
+            return Submitted(user_id_taken=True)
+        same, possible = _engine_check(application)
+        if same:
+            return Submitted(duplicate_of=same)
+        try:
+            with transaction.atomic():
+                registration = Registration.objects.create(
+                    link=link,
+                    email=application.email,
+                    legal_form=application.legal_form,
+                    office_status=application.office_status,
+                    npwp_canonical=application.npwp_canonical,
+                    tax_status=application.tax_status,
+                    user_id=application.user_id,
+                    password=make_password(application.password),
+                    verifying_portal=application.verifying_portal,
+                    possible_duplicates=possible,
+                    **application.identity,
+                )
+        except IntegrityError:  # another registration took the user ID a moment ago
+            return Submitted(user_id_taken=True)
+        link.used_at = timezone.now()
+        link.save(update_fields=["used_at"])
+        record(
+            "registration.submitted",
+            registration,
+            user_id=registration.user_id,
+            npwp=registration.npwp_canonical,
+            verifying_portal=registration.verifying_portal.code,
+            tax_status=registration.tax_status,
+            possible_duplicates=possible,
+        )
+        body = render_to_string(
+            "registration/email_submitted.txt",
+            {
+                "registration": registration,
+                "required": documents.required_documents(registration.legal_form),
+                "helpful": documents.helpful_documents(registration.legal_form),
+            },
+        )
+        queue(
+            registration.email,
+            _("SatuPintu registration received: user ID %(user_id)s") % {"user_id": registration.user_id},
+            body,
+            "registration.submitted",
+        )
+    return Submitted(registration)
+
+
+def _engine_check(application: Application) -> tuple[KnownAt, list[dict[str, str]]]:
+    """The aggregation engine over every account and registration of this NPWP with the new vendor:
+    (where it is the same vendor, the accounts it could not tell apart from it)."""
+    accounts = list(
+        PortalAccount.objects.filter(npwp_canonical=application.npwp_canonical).select_related("portal")
+    )
+    pending = list(
+        Registration.objects.filter(
+            npwp_canonical=application.npwp_canonical, state__in=_OPEN_REGISTRATIONS
+        ).select_related("verifying_portal")
+    )
+    if not accounts and not pending:
+        return KnownAt(), []
+    records = [_record_of_account(a) for a in accounts] + [_record_of_registration(r) for r in pending]
+    new = AccountRecord(
+        portal=application.verifying_portal.code,
+        user_id=application.user_id,
+        npwp=application.npwp_canonical,
+        status=application.office_status,
+        **{k: application.identity[k] for k in ("name", "address", "province", "regency", "postal_code")},
+    )
+    records.append(new)
+    result = aggregate(records, evidence=False)
+    mine = len(records) - 1
+    group = result.groups[result.group_of[mine]]
+    others = [m for m in group.members if m != mine and m not in group.proposed]
+    if not others:
+        return KnownAt(), []
+    if result.roles[mine] is Role.REVIEW:
+        return KnownAt(), [{"portal": records[m].portal, "user_id": records[m].user_id} for m in others]
+    portals = {accounts[m].portal for m in others if m < len(accounts)}
+    return (
+        KnownAt(
+            tuple(sorted(portals, key=lambda p: p.name)), in_progress=any(m >= len(accounts) for m in others)
+        ),
+        [],
+    )
+
+
+def _record_of_account(account: PortalAccount) -> AccountRecord:
+    return _record(account.portal.code, account, account.status, account.packages)
+
+
+def _record_of_registration(registration: Registration) -> AccountRecord:
+    return _record(registration.verifying_portal.code, registration, registration.office_status, 0)
+
+
+def _record(portal: str, source, status: str, packages: int) -> AccountRecord:
+    """The engine's record of an account or a registration (both carry these fields by these names)."""
+    return AccountRecord(
+        portal=portal,
+        user_id=source.user_id,
+        npwp=source.npwp_canonical,
+        status=status,
+        packages=packages,
+        **{name: getattr(source, name) for name in ("name", "address", "province", "regency", "postal_code")},
+    )
