@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 from export_rows import CAHAYA
 from network import free_port
 from satupintu.cli import app
+from satupintu.hub.activation.services import user_id_available
 from satupintu.hub.audit.models import AuditEvent
 from satupintu.hub.mail.models import OutgoingEmail
 from satupintu.hub.mail.services import send_due
@@ -269,3 +270,11 @@ def test_the_kswp_load_command_lists_each_rejected_row(tmp_path):
 def test_the_pages_speak_indonesian_unless_the_browser_asks_for_english(client):
     assert "Daftar sebagai penyedia" in text(client.get("/daftar/"))
     assert "Register as a vendor" in text(client.get("/daftar/", HTTP_ACCEPT_LANGUAGE="en"))
+
+
+def test_a_registered_user_id_is_held_against_user_id_changes_too(client, smtp, opened):
+    npwp_step(client)
+    client.post("/daftar/data/", details())
+    assert not user_id_available("mitrakarya")
+    Registration.objects.update(state=Registration.State.REJECTED)
+    assert user_id_available("mitrakarya")  # a rejection frees it

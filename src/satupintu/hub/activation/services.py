@@ -25,6 +25,7 @@ from satupintu.hub.activation.models import UserIdChange
 from satupintu.hub.activation.standing import Standing, neighbourhood, standing_of
 from satupintu.hub.audit.services import record
 from satupintu.hub.events.services import publish, publish_vendor_updated
+from satupintu.hub.registration.models import Registration
 from satupintu.hub.vendors.models import PortalAccount, State, VendorProfile
 
 # The identity data a vendor profile starts from: the User ID Tunggal's portal account.
@@ -262,8 +263,9 @@ _USER_ID = re.compile(USER_ID_PATTERN)
 
 
 def user_id_available(user_id: str, *, besides: PortalAccount | None = None) -> bool:
-    """Whether no account of any portal, and no hub account, holds ``user_id`` in any case; ``besides``
-    and its own hub account do not count (a vendor may change the case of its user ID)."""
+    """Whether no account of any portal, no hub account and no registration waiting for (or past) its
+    verification holds ``user_id`` in any case; ``besides`` and its own hub account do not count (a vendor
+    may change the case of its user ID)."""
     key = user_id_key(user_id)
     accounts = PortalAccount.objects.filter(user_id_key=key)
     users = get_user_model().objects.filter(username__iexact=user_id)
@@ -271,7 +273,10 @@ def user_id_available(user_id: str, *, besides: PortalAccount | None = None) -> 
         accounts = accounts.exclude(pk=besides.pk)
         if besides.identity_id is not None and besides.state == State.ACTIVATED:
             users = users.exclude(pk=besides.identity_id)
-    return not accounts.exists() and not users.exists()
+    registrations = Registration.objects.filter(user_id__iexact=user_id).exclude(
+        state=Registration.State.REJECTED
+    )
+    return not accounts.exists() and not users.exists() and not registrations.exists()
 
 
 def change_user_id(account: PortalAccount, new_user_id: str, *, reason: str, actor=None) -> UserIdChange:
@@ -282,7 +287,7 @@ def change_user_id(account: PortalAccount, new_user_id: str, *, reason: str, act
     if not _USER_ID.fullmatch(new_user_id):
         raise UserIdInvalid(new_user_id)
     with transaction.atomic():
-        _lock_user_id(new_user_id)
+        lock_user_id(new_user_id)
         account = PortalAccount.objects.select_for_update().get(pk=account.pk)
         if not user_id_available(new_user_id, besides=account):
             raise UserIdTaken(new_user_id)
@@ -314,7 +319,7 @@ def change_user_id(account: PortalAccount, new_user_id: str, *, reason: str, act
     return change
 
 
-def _lock_user_id(user_id: str) -> None:
+def lock_user_id(user_id: str) -> None:
     """Hold a lock on a user ID until the transaction ends, so that two accounts cannot both take it.
     (SQLite runs one writing transaction at a time already.)"""
     if connection.vendor == "postgresql":

@@ -14,7 +14,6 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -22,7 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from satupintu.aggregation.engine import Role, aggregate
-from satupintu.aggregation.records import AccountRecord, user_id_key
+from satupintu.aggregation.records import AccountRecord
+from satupintu.hub.activation.services import lock_user_id, user_id_available
 from satupintu.hub.audit.services import record
 from satupintu.hub.mail.services import queue
 from satupintu.hub.portals.models import Portal
@@ -33,6 +33,7 @@ from satupintu.hub.vendors.models import PortalAccount, VendorProfile
 # How long the mailed link works. A day covers a vendor who reads mail the next morning; the link opens
 # a form that creates an account, so it should not work for longer.
 LINK_MAX_AGE = timedelta(hours=24)
+LINK_HOURS = int(LINK_MAX_AGE.total_seconds() // 3600)  # as the pages and the email say it
 
 _OPEN_REGISTRATIONS = (Registration.State.SUBMITTED, Registration.State.APPROVED)
 
@@ -71,7 +72,7 @@ def send_link(email: str, confirm_url) -> RegistrationLink:
         )
         body = render_to_string(
             "registration/email_link.txt",
-            {"url": confirm_url(token), "hours": int(LINK_MAX_AGE.total_seconds() // 3600)},
+            {"url": confirm_url(token), "hours": LINK_HOURS},
         )
         queue(email, _("Complete your SatuPintu vendor registration"), body, "registration.link")
         record("registration.link_sent", link, email=email)
@@ -80,7 +81,16 @@ def send_link(email: str, confirm_url) -> RegistrationLink:
 
 def open_link(token: str) -> RegistrationLink:
     """The link of this token, if it can still open a registration (`LinkProblem` otherwise)."""
-    link = RegistrationLink.objects.filter(token_hash=_hash(token)).first()
+    return _usable(RegistrationLink.objects.filter(token_hash=_hash(token)).first())
+
+
+def link_in_progress(pk: int | None) -> RegistrationLink:
+    """The link a registration in progress was opened with, checked again: it may have expired, or been
+    used in another tab, since (`LinkProblem` otherwise)."""
+    return _usable(RegistrationLink.objects.filter(pk=pk).first() if pk else None)
+
+
+def _usable(link: RegistrationLink | None) -> RegistrationLink:
     if link is None:
         raise LinkUnknown()
     if link.used_at is not None:
@@ -122,18 +132,6 @@ def known_head_office(npwp_canonical: str, office_status: str) -> KnownAt:
     return KnownAt(tuple(portals), tunggal, in_progress)
 
 
-def user_id_taken(user_id: str) -> bool:
-    """Whether ``user_id`` is held anywhere: an account on any portal, a hub account, a registration."""
-    key = user_id_key(user_id)
-    return (
-        PortalAccount.objects.filter(user_id_key=key).exists()
-        or get_user_model().objects.filter(username__iexact=user_id).exists()
-        or Registration.objects.filter(user_id__iexact=user_id)
-        .exclude(state=Registration.State.REJECTED)
-        .exists()
-    )
-
-
 # Submission ---------------------------------------------------------------------------------------------
 
 
@@ -159,10 +157,6 @@ class Submitted:
     user_id_taken: bool = False
 
 
-class UserIdTaken(Exception):
-    pass
-
-
 def submit(link: RegistrationLink, application: Application) -> Submitted:
     """Stage 2's end: run the duplicate check once more with the address, store the registration, use
     up the link, and mail the user ID and what to bring. Nothing is stored for a duplicate."""
@@ -170,7 +164,9 @@ def submit(link: RegistrationLink, application: Application) -> Submitted:
         link = RegistrationLink.objects.select_for_update().get(pk=link.pk)
         if link.used_at is not None:
             raise LinkUsed(link)
-        if user_id_taken(application.user_id):
+        # The same lock and check as a user ID change: no account, hub account or registration holds it.
+        lock_user_id(application.user_id)
+        if not user_id_available(application.user_id):
             return Submitted(user_id_taken=True)
         same, possible = _engine_check(application)
         if same:

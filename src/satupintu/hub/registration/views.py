@@ -6,7 +6,6 @@ from __future__ import annotations
 from allauth.core import ratelimit
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -41,8 +40,7 @@ def start(request):
 
 def sent(request):
     email = request.session.get(_SESSION, {}).get("sent_to", "")
-    hours = int(services.LINK_MAX_AGE.total_seconds() // 3600)
-    return render(request, "registration/sent.html", {"email": email, "hours": hours})
+    return render(request, "registration/sent.html", {"email": email, "hours": services.LINK_HOURS})
 
 
 def confirm(request, token: str):
@@ -61,22 +59,17 @@ def _link_problem(request, problem: services.LinkProblem):
         kind, status = "expired", 410
     else:
         kind, status = "unknown", 404
-    hours = int(services.LINK_MAX_AGE.total_seconds() // 3600)
-    return render(request, "registration/link_problem.html", {"kind": kind, "hours": hours}, status=status)
+    return render(
+        request, "registration/link_problem.html", {"kind": kind, "hours": services.LINK_HOURS}, status=status
+    )
 
 
 def _open_link(request) -> RegistrationLink | services.LinkProblem:
-    """The link this session is registering with, checked again: it may have expired or been used
-    (in another tab) since it was opened."""
-    pk = request.session.get(_SESSION, {}).get("link")
-    link = RegistrationLink.objects.filter(pk=pk).first() if pk else None
-    if link is None:
-        return services.LinkUnknown()
-    if link.used_at is not None:
-        return services.LinkUsed(link)
-    if link.expires_at <= timezone.now():
-        return services.LinkExpired(link)
-    return link
+    """The link this session is registering with, or why it can no longer be used."""
+    try:
+        return services.link_in_progress(request.session.get(_SESSION, {}).get("link"))
+    except services.LinkProblem as problem:
+        return problem
 
 
 @require_http_methods(["GET", "POST"])
@@ -86,11 +79,15 @@ def npwp(request):
         return _link_problem(request, link)
     state = request.session[_SESSION]
     form = NpwpForm(request.POST or None, initial=state.get("npwp_step"))
+
+    def page(status: int = 200):
+        return render(request, "registration/npwp.html", {"form": form, "email": link.email}, status=status)
+
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if not ratelimit.consume(request, action="registration_npwp", key=f"link:{link.pk}"):
             form.add_error(None, _too_many())
-            return render(request, "registration/npwp.html", {"form": form, "email": link.email})
+            return page()
         try:
             answer = kswp.service().check(data["npwp"])
         except OSError:
@@ -101,7 +98,7 @@ def npwp(request):
                     "problem, not a problem with your NPWP. Try again in a few minutes."
                 ),
             )
-            return render(request, "registration/npwp.html", {"form": form, "email": link.email}, status=503)
+            return page(status=503)
         if answer.status == TaxStatus.INVALID:
             form.add_error(
                 "npwp",
@@ -117,7 +114,7 @@ def npwp(request):
             state["npwp_step"] = {**data, "tax_status": answer.status.value}
             request.session.modified = True
             return redirect("registration:details")
-    return render(request, "registration/npwp.html", {"form": form, "email": link.email})
+    return page()
 
 
 def _duplicate(request, known: services.KnownAt):
@@ -166,7 +163,6 @@ def details(request):
             "email": link.email,
             "legal_form": documents.LegalForm(step["legal_form"]).label,
             "required": documents.required_documents(step["legal_form"]),
-            "no_duplicate": True,
             "tax_unknown": step["tax_status"] == TaxStatus.UNKNOWN,
             **password_meter(),
         },
