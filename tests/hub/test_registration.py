@@ -99,8 +99,11 @@ def test_the_whole_registration_sends_both_emails_and_waits_for_the_lpse(
     registration = Registration.objects.get()
     assert registration.state == Registration.State.SUBMITTED
     assert registration.npwp_canonical == "0024176547404000" and registration.province == "Jawa Barat"
-    assert registration.password.startswith("argon2$argon2id$")
-    assert check_password(PASSWORD, registration.password)
+    # The hub account holds the user ID and the password (argon2id), but is no vendor until approval.
+    assert registration.account.username == "MITRAKARYA" and registration.account.email == EMAIL
+    assert registration.account.password.startswith("argon2$argon2id$")
+    assert check_password(PASSWORD, registration.account.password)
+    assert not hasattr(registration.account, "vendor")
     assert RegistrationLink.objects.get().used_at is not None
     second = smtp.messages[1]
     assert second["To"] == EMAIL and "MITRAKARYA" in second["Subject"]
@@ -277,4 +280,6 @@ def test_a_registered_user_id_is_held_against_user_id_changes_too(client, smtp, 
     client.post("/daftar/data/", details())
     assert not user_id_available("mitrakarya")
     Registration.objects.update(state=Registration.State.REJECTED)
-    assert user_id_available("mitrakarya")  # a rejection frees it
+    # A rejection keeps it with the (deactivated) hub account: the rejected vendor's mails and audit
+    # trail name it, so no other vendor may take it.
+    assert not user_id_available("mitrakarya")

@@ -40,6 +40,9 @@ INSTALLED_APPS = [
     "satupintu.hub.review",
     "satupintu.hub.selfservice",
     "satupintu.hub.registration",
+    "satupintu.hub.helpdesk",
+    "satupintu.hub.verification",
+    "satupintu.hub.servicerequests",
 ]
 
 MIDDLEWARE = [
@@ -167,6 +170,12 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = config.data_dir() / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 WHITENOISE_USE_FINDERS = True
+
+# Uploaded documents (helpdesk attachments) live in the data folder and are never served as static
+# files: the ticket's page serves them to those who may see the ticket. Uploads stay out of memory past
+# the size Django holds in memory anyway.
+MEDIA_ROOT = config.data_dir() / "uploads"
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

@@ -21,10 +21,13 @@ urlpatterns = [
     path("akun/", include("satupintu.hub.selfservice.urls")),
     path("aktivasi/", include("satupintu.hub.activation.urls")),
     path("api/v1/", api.urls),
+    path("bantuan/", include("satupintu.hub.helpdesk.urls")),
     path("captcha/", include("captcha.urls")),
     path("daftar/", include("satupintu.hub.registration.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("layanan/", include("satupintu.hub.servicerequests.urls")),
     path("tinjauan/", include("satupintu.hub.review.urls")),
+    path("verifikasi/", include("satupintu.hub.verification.urls")),
     # The roaming rules sit in front of the provider's own authorization endpoint, at the same address.
     path("identity/o/authorize", authorization, name="roaming_authorization"),
     path("", include("allauth.idp.urls")),

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
@@ -39,6 +40,11 @@ class TaxStatus(models.TextChoices):
     UNKNOWN = "unknown", _("not known to the check")
 
 
+class VerificationMethod(models.TextChoices):
+    IN_PERSON = "in_person", _("in person, with the originals")
+    ONLINE = "online", _("online, with PDF files and a video call")
+
+
 class Registration(models.Model):
     """Stage 2: a vendor's registration, waiting for its LPSE to verify the documents."""
 
@@ -60,7 +66,6 @@ class Registration(models.Model):
     regency = models.CharField(_("regency/city"), max_length=100)
     postal_code = models.CharField(_("postal code"), max_length=5)
     phone = models.CharField(_("phone"), max_length=40)
-    password = models.CharField(_("password hash"), max_length=256, editable=False)
     verifying_portal = models.ForeignKey(
         Portal, on_delete=models.PROTECT, related_name="registrations", verbose_name=_("verifying LPSE")
     )
@@ -69,12 +74,44 @@ class Registration(models.Model):
     possible_duplicates = models.JSONField(default=list, blank=True)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.SUBMITTED)
     submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+    # The hub account made at submission: it holds the user ID and the password, signs in to follow the
+    # verification at the helpdesk, and becomes the User ID Tunggal when the LPSE approves.
+    account = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="registration",
+        verbose_name=_("hub account"),
+    )
+
+    # The verification (seed 003): in person at the LPSE, or online through a helpdesk ticket and a
+    # video call.
+    method = models.CharField(
+        _("verification"), max_length=10, choices=VerificationMethod.choices, blank=True
+    )
+    video_call_at = models.DateTimeField(_("video call at"), null=True, blank=True)
+    video_call_note = models.CharField(_("how the call is made"), max_length=300, blank=True)
+    originals_seen = models.JSONField(_("originals seen"), default=list, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("verifier"),
+    )
+    decision_reason = models.TextField(_("reason"), blank=True)
 
     class Meta:
         verbose_name = _("registration")
         verbose_name_plural = _("registrations")
+        permissions = [
+            ("verify_registration", _("Can verify the registrations of their own portal")),
+            ("verify_any_portal", _("Can verify the registrations of every portal")),
+        ]
         constraints = [
-            # A user ID is held from submission on, until a rejection frees it.
+            # A user ID is held from submission on. (Its hub account holds it too, after a rejection as well.)
             models.UniqueConstraint(
                 Lower("user_id"),
                 condition=~models.Q(state="rejected"),

@@ -14,7 +14,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.contrib.auth.hashers import make_password
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -168,12 +168,25 @@ def submit(link: RegistrationLink, application: Application) -> Submitted:
         lock_user_id(application.user_id)
         if not user_id_available(application.user_id):
             return Submitted(user_id_taken=True)
-        same, possible = _engine_check(application)
+        same, possible = _engine_check(
+            AccountRecord(
+                portal=application.verifying_portal.code,
+                user_id=application.user_id,
+                npwp=application.npwp_canonical,
+                status=application.office_status,
+                **{
+                    k: application.identity[k]
+                    for k in ("name", "address", "province", "regency", "postal_code")
+                },
+            )
+        )
         if same:
             return Submitted(duplicate_of=same)
         try:
             with transaction.atomic():
+                user = _hub_account(application)
                 registration = Registration.objects.create(
+                    account=user,
                     link=link,
                     email=application.email,
                     legal_form=application.legal_form,
@@ -181,12 +194,11 @@ def submit(link: RegistrationLink, application: Application) -> Submitted:
                     npwp_canonical=application.npwp_canonical,
                     tax_status=application.tax_status,
                     user_id=application.user_id,
-                    password=make_password(application.password),
                     verifying_portal=application.verifying_portal,
                     possible_duplicates=possible,
                     **application.identity,
                 )
-        except IntegrityError:  # another registration took the user ID a moment ago
+        except IntegrityError:  # another registration or account took the user ID a moment ago
             return Submitted(user_id_taken=True)
         link.used_at = timezone.now()
         link.save(update_fields=["used_at"])
@@ -216,27 +228,31 @@ def submit(link: RegistrationLink, application: Application) -> Submitted:
     return Submitted(registration)
 
 
-def _engine_check(application: Application) -> tuple[KnownAt, list[dict[str, str]]]:
-    """The aggregation engine over every account and registration of this NPWP with the new vendor:
-    (where it is the same vendor, the accounts it could not tell apart from it)."""
-    accounts = list(
-        PortalAccount.objects.filter(npwp_canonical=application.npwp_canonical).select_related("portal")
+def _hub_account(application: Application):
+    """The hub account of a new registration. It signs in only to follow the verification (the helpdesk,
+    its own registration); roaming and the vendor pages wait for a vendor profile, which approval adds."""
+    user = get_user_model()(
+        username=application.user_id,
+        email=application.email,
+        first_name=application.identity["name"][:150],
     )
-    pending = list(
-        Registration.objects.filter(
-            npwp_canonical=application.npwp_canonical, state__in=_OPEN_REGISTRATIONS
-        ).select_related("verifying_portal")
-    )
+    user.set_password(application.password)
+    user.save()
+    return user
+
+
+def _engine_check(new: AccountRecord, besides: Registration | None = None) -> tuple[KnownAt, list[dict]]:
+    """The aggregation engine over every account and waiting registration of the new vendor's NPWP, with
+    the new vendor (``besides``: its own registration, when it is checked again at approval): (where it
+    is the same vendor, the accounts it could not tell apart from it)."""
+    accounts = list(PortalAccount.objects.filter(npwp_canonical=new.npwp).select_related("portal"))
+    waiting = Registration.objects.filter(npwp_canonical=new.npwp, state=Registration.State.SUBMITTED)
+    if besides is not None:
+        waiting = waiting.exclude(pk=besides.pk)
+    pending = list(waiting.select_related("verifying_portal"))
     if not accounts and not pending:
         return KnownAt(), []
     records = [_record_of_account(a) for a in accounts] + [_record_of_registration(r) for r in pending]
-    new = AccountRecord(
-        portal=application.verifying_portal.code,
-        user_id=application.user_id,
-        npwp=application.npwp_canonical,
-        status=application.office_status,
-        **{k: application.identity[k] for k in ("name", "address", "province", "regency", "postal_code")},
-    )
     records.append(new)
     result = aggregate(records, evidence=False)
     mine = len(records) - 1
@@ -253,6 +269,12 @@ def _engine_check(application: Application) -> tuple[KnownAt, list[dict[str, str
         ),
         [],
     )
+
+
+def check_again(registration: Registration) -> tuple[KnownAt, list[dict]]:
+    """The duplicate check of a waiting registration, run again on today's accounts (an import since
+    submission may have brought the same vendor): what `submit` would find now."""
+    return _engine_check(_record_of_registration(registration), besides=registration)
 
 
 def _record_of_account(account: PortalAccount) -> AccountRecord:

@@ -26,33 +26,16 @@ from satupintu.hub.activation.services import Outcome, outcome_of
 from satupintu.hub.activation.standing import Standing, neighbourhood, run_engine, standing_in
 from satupintu.hub.audit.services import record
 from satupintu.hub.groups.models import Membership
-from satupintu.hub.portals.models import Portal
+from satupintu.hub.portals.scope import Scope, scope_for
 from satupintu.hub.review.models import DecisionPair, Kind, ReviewDecision
 from satupintu.hub.vendors.models import PortalAccount, State
 
 PAGE_SIZE = 50
 
 
-@dataclass(frozen=True)
-class Scope:
-    """Whose queue a user may work on: one portal's, or (LKPP directorate) every portal's."""
-
-    portal: Portal | None
-
-    @property
-    def national(self) -> bool:
-        return self.portal is None
-
-
 def scope_of(user) -> Scope | None:
     """The queue ``user`` may work on, or None: a vendor, or staff without the permission."""
-    if not user.is_authenticated or not user.is_active:
-        return None
-    if user.is_superuser or user.has_perm("review.resolve_any_portal"):
-        return Scope(None)
-    if user.portal_id is not None and user.has_perm("review.resolve_review"):
-        return Scope(user.portal)
-    return None
+    return scope_for(user, "review.resolve_review", "review.resolve_any_portal")
 
 
 class NotInScope(Exception):
