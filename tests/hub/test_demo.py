@@ -27,3 +27,26 @@ def test_each_showcase_row_lands_in_its_case(tmp_path):
     assert (
         seen["TUNAS"][:2] == ("single", "") and len(Membership.objects.filter(group_id=seen["TUNAS"][2])) == 1
     )
+
+
+@pytest.mark.django_db
+def test_the_demo_staff_and_the_waiting_registration_work_as_the_table_says():
+    from django.test import Client
+
+    from satupintu.hub.demo import DEMO_LOGINS, _registration, _staff
+    from satupintu.hub.registration.models import Registration
+
+    _staff()
+    _registration()
+    _registration()  # a second start of the demo adds nothing
+    assert Registration.objects.get().verifying_portal.code == "jakarta"
+    passwords = {user: password for user, password, _ in DEMO_LOGINS}
+    verifier = Client(HTTP_ACCEPT_LANGUAGE="en")
+    assert verifier.login(username="verifikator_jakarta", password=passwords["verifikator_jakarta"])
+    assert "MITRA_DEMO" in verifier.get("/verifikasi/").content.decode()
+    registrant = Client(HTTP_ACCEPT_LANGUAGE="en")
+    assert registrant.login(username="MITRA_DEMO", password=passwords["MITRA_DEMO"])
+    assert "/verifikasi/daring/" in registrant.get("/").content.decode()
+    helpdesk = Client()
+    assert helpdesk.login(username="helpdesk_jakarta", password=passwords["helpdesk_jakarta"])
+    assert helpdesk.get("/verifikasi/").status_code == 403  # the helpdesk does not verify

@@ -159,6 +159,20 @@ def test_a_branch_with_the_company_npwp_registers_at_another_address_not_at_the_
     assert Registration.objects.get().office_status == "cabang"
 
 
+def test_a_branch_the_engine_cannot_place_registers_and_names_the_accounts_for_the_verifier(
+    client, smtp, opened, portal_accounts
+):
+    # The head office's street without its number: the engine cannot tell whether it is the same place.
+    portal_accounts({**LONE, "status": "pusat"})
+    npwp_step(client, npwp=LONE["npwp"], office_status="cabang")
+    vague = client.post("/daftar/data/", details(address="Jalan Pajajaran", postal_code=LONE["postal_code"]))
+    assert vague.status_code == 302
+    registration = Registration.objects.get()
+    assert registration.possible_duplicates == [{"portal": "depkes", "user_id": "SINAR"}]
+    audit = AuditEvent.objects.get(action="registration.submitted")
+    assert audit.data["possible_duplicates"] == registration.possible_duplicates
+
+
 @pytest.mark.parametrize(
     ("changes", "message"),
     [

@@ -1,5 +1,5 @@
-"""The demo hub: the registry, imported exports (showcase cases plus synthetic data), aggregation, and
-two staff logins."""
+"""The demo hub: the registry, imported exports (showcase cases plus synthetic data), aggregation, the
+staff logins, and a registration waiting for its verification."""
 
 from __future__ import annotations
 
@@ -154,9 +154,27 @@ DEMO_LOGINS = (
     (
         "verifikator_jakarta",
         "Verifikator#Demo2026",
-        "LPSE Jakarta's verifier: the review queue of its portal at /tinjauan/ (KARYA_PTK)",
+        "LPSE Jakarta's verifier: the review queue at /tinjauan/ (KARYA_PTK), the registrations at "
+        "/verifikasi/ (MITRA_DEMO) and its helpdesk tickets at /bantuan/",
+    ),
+    (
+        "helpdesk_jakarta",
+        "Helpdesk#Demo2026",
+        "LPSE Jakarta's helpdesk: its tickets and reports at /bantuan/",
+    ),
+    (
+        "MITRA_DEMO",
+        "Mitra#Demo2026",
+        "a vendor registered at /daftar/, waiting for LPSE Jakarta's verification: verify online from the home page",
     ),
 )
+# Who each staff login is: (is_staff for the admin, portal, group).
+_STAFF = {
+    "admin": (True, None, None),
+    "direktorat": (True, None, "Direktorat"),
+    "verifikator_jakarta": (False, "jakarta", "Verifikator LPSE"),
+    "helpdesk_jakarta": (False, "jakarta", "Helpdesk LPSE"),
+}
 # The portals the demo runs next to the hub: two aggregated, one not (port offsets from the hub's).
 DEMO_PORTALS = (("lkpp", 1, True), ("jakarta", 2, True), ("kotabogor", 3, False))
 PORTAL_ADMIN_PASSWORD = "AdminLpse#2026"  # noqa: S105 - a published demo password
@@ -204,17 +222,58 @@ def _staff() -> None:
         )
     )
     for username, password, _purpose in DEMO_LOGINS:
+        if username not in _STAFF:
+            continue
+        is_staff, portal, group = _STAFF[username]
         user, _ = User.objects.get_or_create(username=username)
-        user.is_staff = username != "verifikator_jakarta"  # the verifier works in the queue, not the admin
+        user.is_staff = is_staff  # LPSE staff work in their queues, not the admin
         user.is_superuser = username == "admin"
         user.set_password(password)
-        if username == "verifikator_jakarta":
-            user.portal = Portal.objects.get(code="jakarta")
+        user.portal = Portal.objects.get(code=portal) if portal else None
         user.save()
-        if username == "direktorat":
-            user.groups.add(viewers)
-        if username == "verifikator_jakarta":
-            user.groups.add(Group.objects.get(name="Verifikator LPSE"))
+        if group:
+            user.groups.add(viewers if group == "Direktorat" else Group.objects.get(name=group))
+
+
+def _registration() -> None:
+    """A vendor that registered through /daftar/ and waits for LPSE Jakarta's verification."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from satupintu.hub.portals.models import Portal
+    from satupintu.hub.registration import services
+    from satupintu.hub.registration.models import Registration, RegistrationLink
+
+    if Registration.objects.filter(user_id="MITRA_DEMO").exists():
+        return
+    link = RegistrationLink.objects.create(
+        email="direksi@mitrademo.co.id",
+        token_hash="demo".ljust(64, "0"),
+        expires_at=timezone.now() + timedelta(hours=1),
+    )
+    password = next(p for u, p, _ in DEMO_LOGINS if u == "MITRA_DEMO")
+    services.submit(
+        link,
+        services.Application(
+            email=link.email,
+            legal_form="cv",
+            office_status="pusat",
+            npwp_canonical="0024176547404000",
+            tax_status="unknown",
+            user_id="MITRA_DEMO",
+            password=password,
+            verifying_portal=Portal.objects.get(code="jakarta"),
+            identity={
+                "name": "CV Mitra Demo Sejahtera",
+                "address": "Jl. Kramat Raya No. 45 RT 04/RW 02, Kel. Kenari",
+                "province": "DKI Jakarta",
+                "regency": "Kota Administrasi Jakarta Pusat",
+                "postal_code": "10430",
+                "phone": "0812 3456 7890",
+            },
+        ),
+    )
 
 
 def _migrate(console: Console) -> None:
@@ -255,6 +314,7 @@ def prepare(accounts: int, console: Console) -> tuple[tuple[str, str, str], ...]
         f"({summary['groups_of_two_or_more']} with two or more accounts, {summary.get('role_review', 0)} in review)"
     )
     _staff()
+    _registration()
     return DEMO_LOGINS
 
 

@@ -114,7 +114,16 @@ ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
 ACCOUNT_PRESERVE_USERNAME_CASING = True
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_ADAPTER = "satupintu.hub.accounts.adapter.AccountAdapter"
-ACCOUNT_FORMS = {"login": "satupintu.hub.accounts.forms.UserIdLoginForm"}
+# Forgot password: accounts are found by their email of record (any case), and the new password shows
+# the strength meter. Known or not, an address gets one email (through the outbox) and the same page.
+ACCOUNT_FORMS = {
+    "login": "satupintu.hub.accounts.forms.UserIdLoginForm",
+    "reset_password": "satupintu.hub.servicerequests.forms.ForgotPasswordForm",
+    "reset_password_from_key": "satupintu.hub.servicerequests.forms.NewPasswordForm",
+}
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_SESSION_REMEMBER = None
 # Every credential check is limited per IP address and per account (the key), as allauth counts them.
 ACCOUNT_RATE_LIMITS = {
@@ -134,6 +143,15 @@ ACCOUNT_RATE_LIMITS = {
     # has a head office somewhere, so it must not become a directory).
     "registration_link": "10/h/ip,3/h/key",
     "registration_npwp": "30/h/ip,10/h/key",
+    # Forgot password: reset emails asked per IP and per address (the key), and the pages of the mailed
+    # link (which check its key) per IP.
+    "reset_password": "20/h/ip,5/h/key",
+    "reset_password_from_key": "20/m/ip",
+    # User ID look-ups per IP and per NPWP (the key): each mails an address, so it must not become a
+    # way to flood one.
+    "user_id_lookup": "10/h/ip,3/h/key",
+    # Helpdesk sign-up: the confirmation emails it sends, per address asking and per email address.
+    "helpdesk_signup": "10/h/ip,3/h/key",
 }
 
 # Roaming: the hub is the OpenID Connect provider of the aggregated portals. Authorization codes live in

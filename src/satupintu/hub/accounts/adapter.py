@@ -1,4 +1,8 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from django.contrib.sites.shortcuts import get_current_site
+
+from satupintu.hub.mail.services import queue
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -7,3 +11,21 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request) -> bool:
         return False
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """Every email of allauth (the password reset link, and the answer to an address that no account
+        uses) goes through the outbox: stored, tried once what stores it commits, and retried by the
+        worker while the mail server is down. A mail server that refuses never fails the page, and an
+        unknown address costs the same one email as a known one."""
+        request = allauth_context.request
+        message = self.render_mail(
+            template_prefix,
+            email,
+            {"request": request, "email": email, "current_site": get_current_site(request), **context},
+        )
+        queue(email, message.subject, message.body, f"account.{template_prefix.rsplit('/', 1)[-1]}")
+
+    def send_password_reset_mail(self, user, email: str, context: dict) -> None:
+        """The link goes to the address of record, as the vendor registered it, not as typed: the two
+        differ only in case, but the mail server of record is the one that must receive it."""
+        super().send_password_reset_mail(user, user.email, context)

@@ -249,3 +249,26 @@ class Evaluation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket}"
+
+
+class PublicAccount(models.Model):
+    """A hub account made at the helpdesk's sign-up, for the public and a vendor's staff without a portal
+    account: it only opens and follows tickets. It stays inactive until the link mailed to it is followed,
+    so that an address nobody reads never holds a user ID that signs in."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="helpdesk_account",
+        verbose_name=_("account"),
+    )
+    created_at = models.DateTimeField(_("signed up at"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("helpdesk account")
+        verbose_name_plural = _("helpdesk accounts")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return str(self.user)

@@ -10,10 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Avg, Count, F, Q, QuerySet
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -140,10 +142,12 @@ def add_files(ticket: Ticket, user, files: Iterable[CheckedPdf], message: str = 
     return activity
 
 
-def _attach(ticket: Ticket, user, files: list[CheckedPdf], message: str = "") -> Activity:
-    activity = Activity.objects.create(
-        ticket=ticket, kind=Activity.Kind.ATTACHMENT, author=user, body=message
-    )
+def _attach(ticket: Ticket, user, files: list[CheckedPdf], message: str = "", activity=None) -> Activity:
+    """Store ``files`` under ``activity`` (a reply that carries them), or under a new "files added" line."""
+    if activity is None:
+        activity = Activity.objects.create(
+            ticket=ticket, kind=Activity.Kind.ATTACHMENT, author=user, body=message
+        )
     for pdf in files:
         attachment = Attachment(
             ticket=ticket,
@@ -159,25 +163,39 @@ def _attach(ticket: Ticket, user, files: list[CheckedPdf], message: str = "") ->
     return activity
 
 
-def reply(ticket: Ticket, user, body: str, *, status: str | None = None) -> Activity:
-    """Add a reply to the thread. The requester's reply puts a ticket that waited for it back in
-    progress; staff may set the status with their reply (and take the ticket if nobody has)."""
+def reply(
+    ticket: Ticket, user, body: str, *, status: str | None = None, files: Iterable[CheckedPdf] = ()
+) -> Activity:
+    """Add a reply (with files, if any) to the thread. The requester's reply puts a ticket that waited for
+    it back in progress; staff may set the status with their reply (and take the ticket if nobody has)."""
     with transaction.atomic():
         ticket = _locked(ticket)
         staff = handles(user, ticket)
         if ticket.status == Status.CLOSED and not staff:
             raise NotAllowed(_("The ticket is closed: open a new ticket."))
         activity = Activity.objects.create(ticket=ticket, kind=Activity.Kind.REPLY, author=user, body=body)
+        files = list(files)
+        if files:
+            _attach(ticket, user, files, activity=activity)
         if staff:
             if ticket.assignee_id is None:
                 ticket.assignee = user
+            old = ticket.status
             target = status or (Status.IN_PROGRESS if ticket.status == Status.NEW else ticket.status)
             _move(ticket, user, target)
-            _mail_requester(ticket, "helpdesk/email_reply.txt", _("Reply to ticket %(number)s"), body=body)
+            # A reply that closes the ticket is the closing email: it asks for the evaluation.
+            if ticket.status == Status.CLOSED and old != Status.CLOSED:
+                _mail_requester(ticket, "helpdesk/email_closed.txt", _("Ticket %(number)s closed"), body=body)
+            else:
+                _mail_requester(
+                    ticket, "helpdesk/email_reply.txt", _("Reply to ticket %(number)s"), body=body
+                )
         elif ticket.status == Status.WAITING_FOR_VENDOR:
             _move(ticket, user, Status.IN_PROGRESS)
         ticket.save()
-        record("helpdesk.replied", ticket, user, staff=staff, status=ticket.status)
+        record(
+            "helpdesk.replied", ticket, user, staff=staff, status=ticket.status, files=[f.name for f in files]
+        )
     return activity
 
 
@@ -187,19 +205,27 @@ def set_status(ticket: Ticket, user, status: str, note: str = "") -> Ticket:
         ticket = _locked(ticket)
         if not handles(user, ticket) and not (ticket.requester_id == user.pk and status == Status.CLOSED):
             raise NotAllowed(_("Only the helpdesk of the ticket's LPSE can change its status."))
+        old = ticket.status
         _move(ticket, user, status, note)
         ticket.save()
-        if status == Status.CLOSED and ticket.requester_id != user.pk:
+        # Told once: closing a ticket that is closed already (a decision after the requester closed it)
+        # sends nothing more.
+        closed_now = status == Status.CLOSED and old != Status.CLOSED
+        if closed_now and ticket.requester_id != user.pk:
             _mail_requester(ticket, "helpdesk/email_closed.txt", _("Ticket %(number)s closed"), body=note)
     return ticket
 
 
 def _move(ticket: Ticket, user, status: str, note: str = "") -> None:
+    if status not in Status.values:
+        raise NotAllowed(_("Choose a status from the list."))
     if status == ticket.status and not note:
         return
     old = ticket.status
     ticket.status = status
-    ticket.closed_at = timezone.now() if status == Status.CLOSED else None
+    if status != old:
+        # A note on a closed ticket keeps the time it was closed: its age stops there.
+        ticket.closed_at = timezone.now() if status == Status.CLOSED else None
     Activity.objects.create(
         ticket=ticket, kind=Activity.Kind.STATUS, author=user, body=note, status_to=status
     )
@@ -240,7 +266,8 @@ def _mail_requester(ticket: Ticket, template: str, subject: str, body: str = "")
     email = ticket.requester.email
     if not email:
         return
-    text = render_to_string(template, {"ticket": ticket, "body": body})
+    url = settings.SATUPINTU_ISSUER + reverse("helpdesk:ticket", args=[ticket.pk])
+    text = render_to_string(template, {"ticket": ticket, "body": body, "url": url})
     queue(email, subject % {"number": ticket.number}, text, f"helpdesk.{template.split('/')[-1][6:-4]}")
 
 
@@ -262,11 +289,11 @@ def report(scope: Scope) -> Report:
     evaluations = Evaluation.objects.filter(ticket__in=tickets)
     fields = Evaluation.SERVICE_FIELDS + Evaluation.PROBLEM_FIELDS
     averages = evaluations.aggregate(**{f: Avg(f) for f in fields})
-    by_portal = [
+    by_portal = []
+    for row in _by_portal(tickets, fields):
         # The portal's rating: the mean answer over every question of its evaluations.
-        {**row, "rating": row.pop("rating_sum") / len(fields) if row["rating_sum"] is not None else None}
-        for row in _by_portal(tickets, fields)
-    ]
+        total = row.pop("rating_sum")
+        by_portal.append({**row, "rating": total / len(fields) if total is not None else None})
     return Report(
         by_status=list(tickets.values("status").annotate(count=Count("id")).order_by("status")),
         by_category=list(tickets.values("category").annotate(count=Count("id")).order_by("category")),

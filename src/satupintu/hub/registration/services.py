@@ -168,7 +168,7 @@ def submit(link: RegistrationLink, application: Application) -> Submitted:
         lock_user_id(application.user_id)
         if not user_id_available(application.user_id):
             return Submitted(user_id_taken=True)
-        same, possible = _engine_check(
+        same, possible = engine_check(
             AccountRecord(
                 portal=application.verifying_portal.code,
                 user_id=application.user_id,
@@ -241,11 +241,19 @@ def _hub_account(application: Application):
     return user
 
 
-def _engine_check(new: AccountRecord, besides: Registration | None = None) -> tuple[KnownAt, list[dict]]:
+def engine_check(
+    new: AccountRecord, besides: Registration | None = None, *, vendor=None
+) -> tuple[KnownAt, list[dict]]:
     """The aggregation engine over every account and waiting registration of the new vendor's NPWP, with
     the new vendor (``besides``: its own registration, when it is checked again at approval): (where it
-    is the same vendor, the accounts it could not tell apart from it)."""
-    accounts = list(PortalAccount.objects.filter(npwp_canonical=new.npwp).select_related("portal"))
+    is the same vendor, the accounts it could not tell apart from it).
+
+    ``vendor`` is a User ID Tunggal checked under a new NPWP: its own accounts are left out, since being
+    the same vendor as itself is no duplicate."""
+    accounts = PortalAccount.objects.filter(npwp_canonical=new.npwp)
+    if vendor is not None:
+        accounts = accounts.exclude(identity=vendor)
+    accounts = list(accounts.select_related("portal"))
     waiting = Registration.objects.filter(npwp_canonical=new.npwp, state=Registration.State.SUBMITTED)
     if besides is not None:
         waiting = waiting.exclude(pk=besides.pk)
@@ -253,28 +261,39 @@ def _engine_check(new: AccountRecord, besides: Registration | None = None) -> tu
     if not accounts and not pending:
         return KnownAt(), []
     records = [_record_of_account(a) for a in accounts] + [_record_of_registration(r) for r in pending]
-    records.append(new)
-    result = aggregate(records, evidence=False)
-    mine = len(records) - 1
-    group = result.groups[result.group_of[mine]]
-    others = [m for m in group.members if m != mine and m not in group.proposed]
-    if not others:
-        return KnownAt(), []
-    if result.roles[mine] is Role.REVIEW:
-        return KnownAt(), [{"portal": records[m].portal, "user_id": records[m].user_id} for m in others]
-    portals = {accounts[m].portal for m in others if m < len(accounts)}
+    same, possible = place_among([*records, new])
+    if possible:
+        return KnownAt(), [{"portal": records[m].portal, "user_id": records[m].user_id} for m in possible]
+    portals = {accounts[m].portal for m in same if m < len(accounts)}
     return (
         KnownAt(
-            tuple(sorted(portals, key=lambda p: p.name)), in_progress=any(m >= len(accounts) for m in others)
+            tuple(sorted(portals, key=lambda p: p.name)), in_progress=any(m >= len(accounts) for m in same)
         ),
         [],
     )
 
 
+def place_among(records: list[AccountRecord]) -> tuple[list[int], list[int]]:
+    """Where the engine puts the last of ``records`` among the others (all of one NPWP): (the ones it finds
+    to be the same vendor, the ones it cannot tell apart from it). At most one of the two is non-empty.
+
+    An uncertain address puts each side in a group of its own, in review: the accounts it could not tell
+    apart are those of the groups its doubts name, so the evidence is kept for them."""
+    result = aggregate(records, evidence=True)
+    mine = len(records) - 1
+    group = result.groups[result.group_of[mine]]
+    together = [m for m in group.members if m != mine and m not in group.proposed]
+    if result.roles[mine] is not Role.REVIEW:
+        return together, []
+    doubted = {result.group_of[i] for e in group.evidence for i in (e.a, e.b)} - {result.group_of[mine]}
+    beyond = [m for g in sorted(doubted) for m in result.groups[g].members]
+    return [], sorted({*together, *beyond})
+
+
 def check_again(registration: Registration) -> tuple[KnownAt, list[dict]]:
     """The duplicate check of a waiting registration, run again on today's accounts (an import since
     submission may have brought the same vendor): what `submit` would find now."""
-    return _engine_check(_record_of_registration(registration), besides=registration)
+    return engine_check(_record_of_registration(registration), besides=registration)
 
 
 def _record_of_account(account: PortalAccount) -> AccountRecord:

@@ -6,3 +6,6 @@ class ServiceRequestsConfig(AppConfig):
     name = "satupintu.hub.servicerequests"
     label = "servicerequests"
     verbose_name = _("Service requests")
+
+    def ready(self) -> None:
+        from satupintu.hub.servicerequests import receivers  # noqa: F401  (connects the audit of resets)
