@@ -13,6 +13,7 @@
   ``DEFAULT_FROM_EMAIL``: its sender (default ``SatuPintu <noreply@localhost>``).
 - ``SATUPINTU_MAIL_DIR``: write each mail as a file in this folder instead of sending it (the demo does,
   so that a visitor can open the links without a mail server).
+- ``SATUPINTU_TRUSTED_PROXIES``: how many reverse proxies of one's own stand before the hub (default 0).
 """
 
 from __future__ import annotations
@@ -114,3 +115,18 @@ def hosts() -> list[str]:
     return [
         h.strip() for h in os.environ.get("SATUPINTU_ALLOWED_HOSTS", "localhost,127.0.0.1").split(",") if h
     ]
+
+
+def trusted_proxies() -> int:
+    """How many reverse proxies of one's own stand in front of the hub (``SATUPINTU_TRUSTED_PROXIES``).
+
+    Behind a proxy every request comes from the proxy's address: the per-address rate limits would then
+    count every vendor of the country as one. With N proxies, the client is the N-th address from the
+    right of ``X-Forwarded-For``; addresses further left are the client's to write and are never trusted.
+    """
+    value = os.environ.get("SATUPINTU_TRUSTED_PROXIES", "").strip() or "0"
+    if not value.isdigit():
+        raise ValueError(
+            f"SATUPINTU_TRUSTED_PROXIES must be a whole number of proxies (0 or more), not {value!r}"
+        )
+    return int(value)

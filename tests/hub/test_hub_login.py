@@ -69,3 +69,34 @@ def test_an_unactivated_account_is_sent_to_activation(client, portal_accounts):
 def test_the_sign_in_page_offers_activation_not_sign_up(client):
     page = client.get(reverse("account_login")).content.decode()
     assert "/accounts/signup/" not in page and 'href="/aktivasi/"' in page
+
+
+def test_behind_a_trusted_proxy_each_client_address_is_limited_on_its_own(client, settings):
+    """With one proxy of our own, the client is the right-most X-Forwarded-For address: one address's
+    failures do not lock out another, and a forged left-most address changes nothing."""
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    get_user_model().objects.create_user("VENDOR_ONE", password="Benar#2026")
+
+    def attempt(forwarded: str, user_id: str, password: str):
+        return client.post(
+            reverse("account_login"), {"login": user_id, "password": password}, HTTP_X_FORWARDED_FOR=forwarded
+        )
+
+    # Ten wrong user IDs (the key differs each time) from one address: its per-address limit is reached.
+    for n in range(10):
+        assert attempt(f"1.2.3.{n}, 203.0.113.7", f"NOBODY_{n}", "Salah#2026").status_code == 200
+    assert "Terlalu banyak" in attempt("9.9.9.9, 203.0.113.7", "VENDOR_ONE", "Benar#2026").content.decode()
+    # Another client through the same proxy signs in.
+    assert attempt("198.51.100.4", "VENDOR_ONE", "Benar#2026").status_code == 302
+
+
+def test_the_number_of_trusted_proxies_must_be_a_whole_number(monkeypatch):
+    from satupintu import config
+
+    monkeypatch.delenv("SATUPINTU_TRUSTED_PROXIES", raising=False)
+    assert config.trusted_proxies() == 0
+    monkeypatch.setenv("SATUPINTU_TRUSTED_PROXIES", "2")
+    assert config.trusted_proxies() == 2
+    monkeypatch.setenv("SATUPINTU_TRUSTED_PROXIES", "yes")
+    with pytest.raises(ValueError, match="SATUPINTU_TRUSTED_PROXIES must be a whole number"):
+        config.trusted_proxies()

@@ -125,6 +125,8 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_SESSION_REMEMBER = None
+# Behind reverse proxies, the client's address is read from X-Forwarded-For (see config.trusted_proxies).
+ALLAUTH_TRUSTED_PROXY_COUNT = config.trusted_proxies()
 # Every credential check is limited per IP address and per account (the key), as allauth counts them.
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/300s/key",

@@ -105,6 +105,8 @@ PASSWORD_HASHERS = [
 LOGIN_URL = "login:local"
 # Every credential check is limited per IP address and per user ID, as allauth counts them.
 ACCOUNT_RATE_LIMITS = {"portal_login_failed": "10/m/ip,5/300s/key"}
+# Behind reverse proxies, the client's address is read from X-Forwarded-For (see config.trusted_proxies).
+ALLAUTH_TRUSTED_PROXY_COUNT = config.trusted_proxies()
 
 # Indonesian first: it is the language of the users; English second. One catalogue with the hub.
 LANGUAGE_CODE = "id"
