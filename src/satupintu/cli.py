@@ -38,8 +38,12 @@ PROGRESS_FROM = 50_000
 def _django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "satupintu.hub.settings")
     import django
+    from django.apps import apps
 
-    django.setup()
+    # Once is enough: setting up again would also re-make the log handlers, bound to whatever stream
+    # stands in for stderr at that moment.
+    if not apps.ready:
+        django.setup()
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
