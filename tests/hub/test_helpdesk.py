@@ -2,10 +2,12 @@
 them (another portal's staff get 404), the status flow and its emails through a real SMTP server, the
 evaluation, the reports, and the public's own accounts."""
 
+import hashlib
 import io
 import re
 import time
 from datetime import timedelta
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -148,6 +150,8 @@ def test_a_ticket_opened_with_a_pdf_shows_it_in_the_thread_and_gives_it_back(
         download["Content-Disposition"].startswith("attachment;")
         and "surat kuasa.pdf" in download["Content-Disposition"]
     )
+    # The browser takes the declared type: a file made to look like HTML is never run as a page.
+    assert download["X-Content-Type-Options"] == "nosniff"
     assert b"".join(download.streaming_content) == content
     assert AuditEvent.objects.get(action="helpdesk.ticket_opened").data["files"] == [
         "surat kuasa.pdf",
@@ -205,7 +209,8 @@ def test_the_checked_file_is_judged_by_its_content_not_its_name():
     assert checked.pages == 3 and checked.name == "bukan-pdf.txt"
 
 
-def test_a_registrant_opens_tickets_at_the_lpse_that_verifies_it():
+def submitted_registration():
+    """A registration waiting for verification at LPSE Kota Bogor, with its hub account."""
     link = RegistrationLink.objects.create(
         email="direksi@mitrakarya.co.id", token_hash="a" * 64, expires_at=timezone.now() + timedelta(hours=1)
     )
@@ -230,7 +235,11 @@ def test_a_registrant_opens_tickets_at_the_lpse_that_verifies_it():
             },
         ),
     )
-    account = submitted.registration.account
+    return submitted.registration
+
+
+def test_a_registrant_opens_tickets_at_the_lpse_that_verifies_it():
+    account = submitted_registration().account
     client = client_of(account)
     form = text(client.get("/bantuan/baru/"))
     assert "LPSE Kota Bogor" in form and "LPSE Provinsi DKI Jakarta" not in form
@@ -270,6 +279,26 @@ def test_another_portals_staff_get_404_and_do_not_see_it(as_warga, warga, bogor_
     assert "Tidak bisa masuk" in text(jakarta.get("/bantuan/"))
     other = open_ticket(warga, "kotabogor")
     assert jakarta.get(f"/bantuan/{other.pk}/berkas/{attachment.pk}/").status_code == 404
+
+
+def test_the_services_refuse_another_portals_staff_whoever_calls_them(warga, bogor_desk):
+    ticket = open_ticket(warga)
+    changes = (
+        lambda: services.reply(ticket, bogor_desk, "Saya bantu", status=Status.CLOSED),
+        lambda: services.add_files(ticket, bogor_desk, [check_pdf("bukti.pdf", [pdf_bytes()])]),
+    )
+    for change in changes:
+        with pytest.raises(services.NotVisible):
+            change()
+    # These two refused already, with a message (the verification's pages show set_status's to a verifier
+    # without the helpdesk's rights): they keep it.
+    with pytest.raises(services.NotAllowed):
+        services.set_status(ticket, bogor_desk, Status.CLOSED)
+    with pytest.raises(services.NotAllowed):
+        services.evaluate(ticket, bogor_desk, ANSWERS)
+    ticket.refresh_from_db()
+    assert ticket.status == Status.NEW and ticket.assignee is None
+    assert not ticket.activities.exists() and not ticket.attachments.exists()
 
 
 def test_national_staff_see_every_portals_tickets_and_filter_them(warga, directorate, jakarta_desk):
@@ -402,6 +431,32 @@ def test_an_empty_reply_is_refused_and_a_requester_cannot_set_the_status(as_warg
     assert ticket.status == Status.NEW and ticket.activities.filter(body="Halo").exists()
 
 
+def test_an_older_registration_ticket_stays_closed_while_another_is_open(bogor_desk, settings):
+    applied = submitted_registration()
+    first = open_ticket(applied.account, "kotabogor", category="registration", registration=applied)
+    services.set_status(first, applied.account, Status.CLOSED)
+    second = open_ticket(applied.account, "kotabogor", category="registration", registration=applied)
+    desk = client_of(bogor_desk)
+    url = f"/bantuan/{first.pk}/"
+    scan = pdf_bytes(3)
+    reopen = {"action": "reply", "message": "Dibuka lagi", "status": "in_progress"}
+
+    refused = desk.post(url, {**reopen, "files": [upload("akta.pdf", scan)]})
+    assert refused.status_code == 400
+    assert f"Ticket #{second.pk} of the same registration is open: answer there" in text(refused)
+    assert desk.post(url, {"action": "reply", "status": "in_progress"}).status_code == 400
+    first.refresh_from_db()
+    assert first.status == Status.CLOSED and not first.activities.filter(body="Dibuka lagi").exists()
+    # Refused before the file was stored: no copy of the document is left behind.
+    digest = hashlib.sha256(scan).hexdigest()
+    assert not list(Path(settings.MEDIA_ROOT).rglob(f"{digest}*"))
+
+    services.set_status(second, bogor_desk, Status.CLOSED)
+    assert desk.post(url, reopen).status_code == 302
+    first.refresh_from_db()
+    assert first.status == Status.IN_PROGRESS
+
+
 def test_the_requester_closes_its_own_ticket_without_being_mailed(
     as_warga, warga, smtp, django_capture_on_commit_callbacks
 ):
@@ -461,6 +516,25 @@ def test_the_evaluation_only_by_the_requester_only_after_closing_only_once(as_wa
     again = evaluate(as_warga, ticket, service_1=1)
     assert "This ticket has been evaluated already." in text(again)
     assert Evaluation.objects.get().service_1 == 4
+
+
+def test_the_errors_django_would_word_name_their_field(as_warga, warga, jakarta_desk):
+    # A browser counts each line break as one character and sends two: text the page let through.
+    long = "Baris keterangan\r\n" * 600
+    assert len(long) > 10_000
+    new = text(as_warga.post("/bantuan/baru/", ticket_data(description=long)))
+    assert "Description: at most 10000 characters. Shorten it, or put the rest in a PDF file." in new
+    ticket = open_ticket(warga)
+    url = f"/bantuan/{ticket.pk}/"
+    reply = text(as_warga.post(url, {"action": "reply", "message": long}))
+    assert "Message: at most 10000 characters. Shorten it, or send the rest in another reply." in reply
+    no_status = text(client_of(jakarta_desk).post(url, {"action": "reply", "message": "Halo"}))
+    assert "Status is empty: choose the status of the ticket after this reply." in no_status
+    services.set_status(ticket, warga, Status.CLOSED)
+    comment = as_warga.post(url, {"action": "evaluate", **ANSWERS, "comment": "Baik sekali. " * 200})
+    assert comment.status_code == 400
+    assert "Comment: at most 2000 characters. Shorten it." in text(comment)
+    assert not Evaluation.objects.exists()
 
 
 # Reports
@@ -588,6 +662,20 @@ def test_sign_up_with_a_taken_user_id_is_a_field_error(sign_up, warga, smtp):
     bad_id = text(sign_up(user_id="ada spasi"))
     assert "A user ID has 3 to 100 characters" in bad_id
     assert not PublicAccount.objects.exists()
+
+
+def test_a_taken_user_id_is_told_only_with_the_security_code_and_within_the_rate_limit(
+    client, sign_up, warga, smtp
+):
+    guessed = client.post("/bantuan/akun-baru/", {"user_id": "warga"})
+    assert guessed.status_code == 400 and "already taken" not in text(guessed)
+    assert "Security code is empty: type the characters in the picture." in text(guessed)
+    # With the code, the answer counts against the limit like a sign-up that sends its email.
+    for _ in range(3):
+        assert "User ID: this one is already taken." in text(sign_up(user_id="warga"))
+    limited = text(sign_up(user_id="warga"))
+    assert "Too many attempts" in limited and "already taken" not in limited
+    assert not smtp.messages and not PublicAccount.objects.exists()
 
 
 def test_sign_up_is_rate_limited_per_email(sign_up, smtp):

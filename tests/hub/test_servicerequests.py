@@ -22,7 +22,7 @@ from satupintu.hub.helpdesk.models import Activity, Category, Status, Ticket
 from satupintu.hub.mail.models import OutgoingEmail
 from satupintu.hub.servicerequests import documents
 from satupintu.hub.servicerequests.models import ServiceRequest
-from satupintu.hub.vendors.models import VendorProfile
+from satupintu.hub.vendors.models import PortalAccount, State, VendorProfile
 
 pytestmark = pytest.mark.django_db
 
@@ -261,12 +261,55 @@ def test_the_user_id_tunggal_comes_first_then_the_accounts_not_activated(
     assert tunggal < body.index("SINAR_CABANG at") and "not activated yet" in body
 
 
+def test_the_user_ids_go_to_the_registered_address_as_registered_not_as_typed(
+    smtp, vendor, english, after_commit
+):
+    # An imported address keeps its capitals; a mailbox's name may be case-sensitive, so the answer
+    # goes to the address of record, as the forgot-password link does.
+    vendor.email = "Sinar@Abadi.ID"
+    vendor.save(update_fields=["email"])
+    look_up(english, after_commit, email="sinar@abadi.id")
+    (email,) = OutgoingEmail.objects.all()
+    assert email.to == "Sinar@Abadi.ID" and "User ID Tunggal: SINAR" in email.body
+    (message,) = smtp.messages
+    assert message["To"] == "Sinar@Abadi.ID"
+
+
+def test_after_an_email_change_the_old_address_gets_no_user_id_from_the_portals_copy(
+    smtp, portal_accounts, english, after_commit
+):
+    # SINAR's portal accounts still carry the old address until their portals export again; the
+    # registered email of the vendor is the hub's, changed by the LPSE.
+    linked = {**LONE, "portal": "kemdiknas", "user_id": "SINAR_KEMDIKNAS"}
+    portal_accounts(LONE, linked)
+    vendor = activate(LONE).account.identity
+    PortalAccount.objects.filter(user_id="SINAR_KEMDIKNAS").update(state=State.LINKED, identity=vendor)
+    get_user_model().objects.filter(pk=vendor.pk).update(email="direksi@sinar-baru.id")
+
+    look_up(english, after_commit, email="sinar@abadi.id")
+    (to_old,) = bodies_to(smtp, "sinar@abadi.id")
+    assert "SINAR" not in to_old and "No vendor with this NPWP uses this address" in to_old
+    look_up(english_client(), after_commit, email="direksi@sinar-baru.id")
+    (to_new,) = bodies_to(smtp, "direksi@sinar-baru.id")
+    assert "User ID Tunggal: SINAR (registered at" in to_new
+    assert "SINAR_KEMDIKNAS at" in to_new and "linked to the User ID Tunggal SINAR" in to_new
+
+
 def test_look_ups_are_limited_per_npwp(smtp, vendor, after_commit):
     for _ in range(3):
         assert look_up(english_client(), after_commit).redirect_chain
     refused = look_up(english_client(), after_commit)
     assert refused.status_code == 400 and "Too many look-ups" in text(refused)
     assert OutgoingEmail.objects.count() == 3
+
+
+def test_look_ups_are_limited_per_email_address_whatever_the_npwp(smtp, vendor, after_commit):
+    # Three NPWPs that match nothing, one victim's address: each would mail it "no vendor matched".
+    for npwp in ("01.312.166.0-091.000", FREE_NPWP, "03.555.120.9-011.000"):
+        assert look_up(english_client(), after_commit, npwp=npwp, email="korban@example.id").redirect_chain
+    refused = look_up(english_client(), after_commit, email="KORBAN@example.id")
+    assert refused.status_code == 400 and "Too many look-ups" in text(refused)
+    assert OutgoingEmail.objects.filter(to__iexact="korban@example.id").count() == 3
 
 
 def test_the_look_up_form_names_the_wrong_field(english):
@@ -280,6 +323,25 @@ def test_the_look_up_form_names_the_wrong_field(english):
     assert "Company name is empty" in page and "NPWP has 15 digits" in page
     assert "Email: this is not an email address" in page
     assert not OutgoingEmail.objects.exists()
+
+
+def test_too_long_answers_are_named_with_their_limit(vendor, requester, officer, english, after_commit):
+    response = english.post(
+        "/layanan/user-id/",
+        {"company_name": "C" * 301, "address": "A" * 501, "npwp": LONE["npwp"], "email": "sinar@abadi.id"}
+        | solve_captcha(english, "/layanan/user-id/"),
+    )
+    assert response.status_code == 400
+    assert "Company name: at most 300 characters" in text(response)
+    assert "Address: at most 500 characters" in text(response)
+    asked = ask_reset(client_of(requester), after_commit, user_id="U" * 101, npwp="0" * 31, note="N" * 2001)
+    assert "User ID: at most 100 characters" in text(asked) and "Note: at most 2000 characters" in text(asked)
+    assert "NPWP: at most 30 characters" in text(asked)
+    ask_reset(client_of(requester), after_commit)
+    request = ServiceRequest.objects.get()
+    long_reason = decide(client_of(officer), request, "reject", reason="R" * 2001)
+    assert long_reason.status_code == 400 and "Reason: at most 2000 characters" in text(long_reason)
+    assert not OutgoingEmail.objects.filter(purpose="servicerequests.user_id_lookup").exists()
 
 
 # NPWP change ----------------------------------------------------------------------------------------------
@@ -420,6 +482,25 @@ def test_an_email_change_moves_every_way_in_to_the_new_address(
     assert "/reset/key/" not in old_answer and "/reset/key/" in new_answer
 
 
+def test_an_email_change_from_an_address_that_is_no_address_is_approved(
+    smtp, vendor, as_vendor, officer, after_commit
+):
+    # Portals export what was typed there, two addresses in one field included: often why the company
+    # asks for the change. The request is opened all the same; the thread, not an email, tells the vendor.
+    get_user_model().objects.filter(pk=vendor.pk).update(email="sinar@abadi.id; direktur@abadi.id")
+    asked = after_commit(lambda: ask_change(as_vendor, "/layanan/email/", new_email="direksi@sinar-baru.id"))
+    assert asked.status_code == 302
+    request = ServiceRequest.objects.get()
+    done = after_commit(lambda: decide(client_of(officer), request))
+    assert done.status_code == 302
+    vendor.refresh_from_db()
+    assert vendor.email == "direksi@sinar-baru.id"
+    assert not OutgoingEmail.objects.filter(to__contains=";").exists()
+    assert any("This address is now the email" in b for b in bodies_to(smtp, "direksi@sinar-baru.id"))
+    audit = AuditEvent.objects.get(action="servicerequest.approved")
+    assert audit.data["old"] == "sinar@abadi.id; direktur@abadi.id"
+
+
 # Password reset by documents ----------------------------------------------------------------------------
 
 
@@ -488,6 +569,27 @@ def test_a_password_reset_by_documents_ends_with_a_working_link_to_the_delivery_
     vendor.refresh_from_db()
     assert vendor.check_password(STRONG)
     assert AuditEvent.objects.filter(action="account.password_reset", actor=vendor).exists()
+
+
+def test_only_an_lpse_where_the_vendor_registered_resets_its_password(
+    smtp, vendor, requester, officer, other_officer, after_commit
+):
+    # The requester sends SINAR's reset to lkpp, where SINAR has no account: that helpdesk has not
+    # verified the company and cannot give it a password.
+    ask_reset(client_of(requester), after_commit, portal="lkpp")
+    request = ServiceRequest.objects.get()
+    assert request.vendor == vendor and request.ticket.portal.code == "lkpp"
+    desk = client_of(other_officer)
+    smtp.messages.clear()
+    refused = after_commit(lambda: decide(desk, request))
+    assert refused.status_code == 400 and "registered at LPSE Kementerian Kesehatan" in text(refused)
+    request.refresh_from_db()
+    assert request.state == "submitted" and not smtp.messages
+    assert not OutgoingEmail.objects.filter(to="direktur@abadi.id").exists()
+    assert not AuditEvent.objects.filter(action="servicerequest.approved").exists()
+    # Rejecting it, to be asked again at the right LPSE, is open to that helpdesk.
+    rejected = after_commit(lambda: decide(desk, request, "reject", reason="Ask LPSE depkes."))
+    assert rejected.status_code == 302
 
 
 def test_a_request_needs_its_scans_and_a_rejection_its_reason(vendor, requester, officer, after_commit):

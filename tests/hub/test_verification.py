@@ -282,3 +282,35 @@ def test_a_registrant_roams_only_once_approved(bogor):
     user.refresh_from_db()
     decision = roaming_decision(user, client_id)
     assert decision.denied is None and decision.portal.code == "jakarta"
+
+
+@pytest.mark.parametrize("portal", ["kotabogor", "jakarta"])
+def test_approval_refuses_a_user_id_that_an_import_brought_since_submission(bogor, portal_accounts, portal):
+    from test_activation import LONE
+
+    registration_ = submitted()
+    # Another company (another NPWP, another address) with the same user ID, at the verifying portal
+    # (which cannot hold two accounts of it) or at another one (two vendors behind one user ID).
+    portal_accounts({**LONE, "portal": portal, "user_id": "mitrakarya", "npwp": "01.312.166.0-091.000"})
+    page = approve_in_person(client_of(bogor), registration_)
+    assert page.status_code == 400
+    assert "The user ID MITRAKARYA is now also used by an account imported at" in page.content.decode()
+    registration_.refresh_from_db()
+    assert registration_.state == Registration.State.SUBMITTED
+    assert not VendorProfile.objects.exists()
+    assert not PortalAccount.objects.filter(state=State.ACTIVATED).exists()
+
+
+def test_a_registration_without_an_account_is_refused_approval_and_can_be_rejected(bogor):
+    registration_ = submitted()
+    Registration.objects.filter(pk=registration_.pk).update(account=None)
+    client = client_of(bogor)
+    page = approve_in_person(client, registration_)
+    assert page.status_code == 400 and "has no account to approve" in page.content.decode()
+    assert not VendorProfile.objects.exists()
+
+    rejected = client.post(f"/verifikasi/{registration_.pk}/tolak/", {"reason": "Daftar ulang."})
+    assert rejected.status_code == 302
+    registration_.refresh_from_db()
+    assert registration_.state == Registration.State.REJECTED
+    assert AuditEvent.objects.filter(action="registration.rejected").exists()

@@ -149,10 +149,12 @@ ACCOUNT_RATE_LIMITS = {
     # link (which check its key) per IP.
     "reset_password": "20/h/ip,5/h/key",
     "reset_password_from_key": "20/m/ip",
-    # User ID look-ups per IP and per NPWP (the key): each mails an address, so it must not become a
-    # way to flood one.
+    # User ID look-ups per IP and per NPWP (the key), and per email address typed: each mails an
+    # address, so it must not become a way to flood one.
     "user_id_lookup": "10/h/ip,3/h/key",
-    # Helpdesk sign-up: the confirmation emails it sends, per address asking and per email address.
+    "user_id_lookup_email": "3/h/key",
+    # Helpdesk sign-up, per address asking and per email address typed: each attempt past the security
+    # code either mails a confirmation link or says that the user ID is taken.
     "helpdesk_signup": "10/h/ip,3/h/key",
 }
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from satupintu.hub.accounts.forms import new_password_field
 from satupintu.hub.accounts.models import User
-from satupintu.hub.helpdesk import signup, uploads
+from satupintu.hub.helpdesk import uploads
 from satupintu.hub.helpdesk.models import (
     PROBLEM_QUESTIONS,
     SERVICE_QUESTIONS,
@@ -135,7 +135,13 @@ class NewTicketForm(forms.Form):
         max_length=10_000,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("What happened, what you expected, and your user ID or NPWP if the ticket is about one."),
-        error_messages={"required": _("Description is empty: describe what you need from the helpdesk.")},
+        error_messages={
+            "required": _("Description is empty: describe what you need from the helpdesk."),
+            # Reachable from the page: a browser counts a line break as one character, the form as two.
+            "max_length": _(
+                "Description: at most %(limit_value)d characters. Shorten it, or put the rest in a PDF file."
+            ),
+        },
     )
     files = _files_field()
 
@@ -159,6 +165,11 @@ class ReplyForm(forms.Form):
         required=False,
         max_length=10_000,
         widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={
+            "max_length": _(
+                "Message: at most %(limit_value)d characters. Shorten it, or send the rest in another reply."
+            )
+        },
     )
     files = _files_field()
     status = forms.ChoiceField(
@@ -168,7 +179,10 @@ class ReplyForm(forms.Form):
             (Status.WAITING_FOR_VENDOR, Status.WAITING_FOR_VENDOR.label),
             (Status.CLOSED, Status.CLOSED.label),
         ],
-        error_messages={"invalid_choice": _("Status: choose one from the list.")},
+        error_messages={
+            "required": _("Status is empty: choose the status of the ticket after this reply."),
+            "invalid_choice": _("Status: choose one from the list."),
+        },
     )
 
     def __init__(self, *args, staff: bool, current: str, **kwargs):
@@ -199,6 +213,7 @@ class EvaluationForm(forms.Form):
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": _("Comment: at most %(limit_value)d characters. Shorten it.")},
     )
 
     def __init__(self, *args, **kwargs):
@@ -262,15 +277,18 @@ class SignupForm(forms.Form):
     password2 = new_password_field(_("Password again"), _("Type the password a second time."))
     captcha = CaptchaField(
         label=_("Security code"),
-        error_messages={"invalid": _("The security code is wrong: type the characters in the picture.")},
+        error_messages={
+            "required": _("Security code is empty: type the characters in the picture."),
+            "incomplete": _("Security code is empty: type the characters in the picture."),
+            "invalid": _("The security code is wrong: type the characters in the picture."),
+        },
     )
 
     def clean_user_id(self) -> str:
-        user_id = self.cleaned_data["user_id"].strip()
-        # A first answer for the form; the account is made under the user ID's lock, which decides.
-        if not signup.may_take(user_id):
-            raise forms.ValidationError(taken_message(), code="taken")
-        return user_id
+        # Whether the user ID is taken is told only after the security code and the rate limit (the view,
+        # then `signup.sign_up` under the user ID's lock): told here, it would answer anyone who posts
+        # user IDs without a code.
+        return self.cleaned_data["user_id"].strip()
 
     def clean(self):
         cleaned = super().clean()

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from satupintu.hub.audit.services import record
 from satupintu.hub.helpdesk.models import Activity, Attachment, Evaluation, Status, Ticket
 from satupintu.hub.helpdesk.uploads import CheckedPdf
-from satupintu.hub.mail.services import queue
+from satupintu.hub.mail.services import mailable, queue
 from satupintu.hub.portals.models import Portal
 from satupintu.hub.portals.scope import Scope, scope_for
 from satupintu.hub.registration.models import Registration
@@ -64,6 +64,15 @@ def ticket_for(user, pk: int) -> Ticket:
 def handles(user, ticket: Ticket) -> bool:
     scope = staff_scope(user)
     return scope is not None and (scope.national or scope.portal.pk == ticket.portal_id)
+
+
+def _staff_or_requester(user, ticket: Ticket) -> bool:
+    """Whether ``user`` handles ``ticket``; `NotVisible` unless it does or requested it. Every change
+    checks it itself, whoever calls: another portal's staff never act on a ticket they cannot see."""
+    staff = handles(user, ticket)
+    if not staff and ticket.requester_id != user.pk:
+        raise NotVisible(ticket.pk)
+    return staff
 
 
 def home_portal_of(user) -> Portal | None:
@@ -133,6 +142,7 @@ def add_files(ticket: Ticket, user, files: Iterable[CheckedPdf], message: str = 
     """Add documents to an open ticket (a requester completing what the helpdesk asked for)."""
     with transaction.atomic():
         ticket = _locked(ticket)
+        _staff_or_requester(user, ticket)
         if ticket.status == Status.CLOSED:
             raise NotAllowed(_("The ticket is closed: open a new ticket."))
         activity = _attach(ticket, user, list(files), message)
@@ -170,9 +180,13 @@ def reply(
     it back in progress; staff may set the status with their reply (and take the ticket if nobody has)."""
     with transaction.atomic():
         ticket = _locked(ticket)
-        staff = handles(user, ticket)
+        staff = _staff_or_requester(user, ticket)
         if ticket.status == Status.CLOSED and not staff:
             raise NotAllowed(_("The ticket is closed: open a new ticket."))
+        if staff:
+            target = status or (Status.IN_PROGRESS if ticket.status == Status.NEW else ticket.status)
+            # Refused before any file is stored: a rollback does not take files back from the storage.
+            _may_reopen(ticket, target)
         activity = Activity.objects.create(ticket=ticket, kind=Activity.Kind.REPLY, author=user, body=body)
         files = list(files)
         if files:
@@ -181,7 +195,6 @@ def reply(
             if ticket.assignee_id is None:
                 ticket.assignee = user
             old = ticket.status
-            target = status or (Status.IN_PROGRESS if ticket.status == Status.NEW else ticket.status)
             _move(ticket, user, target)
             # A reply that closes the ticket is the closing email: it asks for the evaluation.
             if ticket.status == Status.CLOSED and old != Status.CLOSED:
@@ -221,6 +234,7 @@ def _move(ticket: Ticket, user, status: str, note: str = "") -> None:
         raise NotAllowed(_("Choose a status from the list."))
     if status == ticket.status and not note:
         return
+    _may_reopen(ticket, status)
     old = ticket.status
     ticket.status = status
     if status != old:
@@ -231,6 +245,24 @@ def _move(ticket: Ticket, user, status: str, note: str = "") -> None:
     )
     ticket.save()
     record("helpdesk.status_changed", ticket, user, old=old, new=status, note=note)
+
+
+def _may_reopen(ticket: Ticket, status: str) -> None:
+    """A registration has one open online verification ticket (the documents stay in one thread): an
+    older one of it opens again only when no other is open."""
+    if ticket.status != Status.CLOSED or status == Status.CLOSED or ticket.registration_id is None:
+        return
+    other = (
+        Ticket.objects.filter(registration_id=ticket.registration_id)
+        .exclude(pk=ticket.pk)
+        .exclude(status=Status.CLOSED)
+        .first()
+    )
+    if other is not None:
+        raise NotAllowed(
+            _("Ticket %(number)s of the same registration is open: answer there, or close it first.")
+            % {"number": other.number}
+        )
 
 
 def note(ticket: Ticket, user, kind: str, body: str) -> Activity:
@@ -264,7 +296,7 @@ def _locked(ticket: Ticket) -> Ticket:
 
 def _mail_requester(ticket: Ticket, template: str, subject: str, body: str = "") -> None:
     email = ticket.requester.email
-    if not email:
+    if not mailable(email):  # an imported address that is none: the thread at the hub still tells
         return
     url = settings.SATUPINTU_ISSUER + reverse("helpdesk:ticket", args=[ticket.pk])
     text = render_to_string(template, {"ticket": ticket, "body": body, "url": url})

@@ -96,12 +96,6 @@ def _stale(user_id: str) -> PublicAccount | None:
     )
 
 
-def may_take(user_id: str) -> bool:
-    """Whether a sign-up may try ``user_id``: free, or held only by a sign-up never confirmed (`sign_up`
-    decides under the lock)."""
-    return user_id_available(user_id) or _stale(user_id) is not None
-
-
 def _release_stale(user_id: str) -> None:
     """A sign-up whose link expired unconfirmed gives its user ID back: an address nobody reads must not
     keep a user ID from a vendor."""

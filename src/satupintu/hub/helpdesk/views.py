@@ -35,8 +35,8 @@ from satupintu.hub.helpdesk.models import (
 )
 
 PAGE_SIZE = 25
-# allauth's rate limit (settings.ACCOUNT_RATE_LIMITS) of the emails that sign-up sends, per IP address
-# and per email address: each one goes to an address that the visitor types.
+# allauth's rate limit (settings.ACCOUNT_RATE_LIMITS) of the sign-ups tried, per IP address and per
+# email address: each one mails an address that the visitor types, or tells that a user ID is taken.
 SIGNUP_RATE_ACTION = "helpdesk_signup"
 _SIGNUP_SESSION = "helpdesk_signup"
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import BadHeaderError, EmailMessage, get_connection
 from django.core.validators import validate_email
 from django.db import connection, transaction
@@ -51,6 +52,16 @@ def backoff(attempts: int) -> timedelta:
     most one hour."""
     # The exponent stops growing once the cap is reached, so that weeks of failures cannot overflow.
     return min(FIRST_RETRY * 2 ** min(max(attempts, 1) - 1, 16), LONGEST_RETRY)
+
+
+def mailable(address: str) -> bool:
+    """Whether mail can go to ``address``. An address of record imported from a portal may be anything
+    typed there (two addresses in one field, a dash): such an account can be told nothing by email."""
+    try:
+        validate_email(address)
+    except ValidationError:
+        return False
+    return True
 
 
 def queue(to: str, subject: str, body: str, purpose: str) -> OutgoingEmail:

@@ -65,7 +65,10 @@ def _npwp_field(label=None) -> forms.CharField:
     return forms.CharField(
         label=label or _("NPWP"),
         max_length=30,
-        error_messages={"required": NPWP_PROBLEMS[npwp.NpwpProblem.EMPTY]},
+        error_messages={
+            "required": NPWP_PROBLEMS[npwp.NpwpProblem.EMPTY],
+            "max_length": _("NPWP: at most %(limit_value)d characters. Enter its 15 or 16 digits."),
+        },
     )
 
 
@@ -82,13 +85,19 @@ class UserIdLookupForm(forms.Form):
     company_name = forms.CharField(
         label=_("Company name"),
         max_length=300,
-        error_messages={"required": _("Company name is empty: enter the name of the company.")},
+        error_messages={
+            "required": _("Company name is empty: enter the name of the company."),
+            "max_length": _("Company name: at most %(limit_value)d characters. Shorten it."),
+        },
     )
     address = forms.CharField(
         label=_("Address"),
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": _("Address is empty: enter the company's address.")},
+        error_messages={
+            "required": _("Address is empty: enter the company's address."),
+            "max_length": _("Address: at most %(limit_value)d characters. Shorten it."),
+        },
     )
     npwp = _npwp_field()
     email = forms.EmailField(
@@ -194,7 +203,10 @@ class PasswordResetForm(forms.Form):
     user_id = forms.CharField(
         label=_("The vendor's user ID"),
         max_length=100,
-        error_messages={"required": _("User ID is empty: enter the user ID of the vendor's account.")},
+        error_messages={
+            "required": _("User ID is empty: enter the user ID of the vendor's account."),
+            "max_length": _("User ID: at most %(limit_value)d characters. Check the user ID."),
+        },
     )
     npwp = _npwp_field(_("The company's NPWP"))
     delivery_email = forms.EmailField(
@@ -220,6 +232,7 @@ class PasswordResetForm(forms.Form):
         label=_("Note for the helpdesk (optional)"),
         required=False,
         max_length=2000,
+        error_messages={"max_length": _("Note: at most %(limit_value)d characters. Shorten it.")},
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     files = PdfFilesField()
@@ -248,6 +261,7 @@ class DecisionForm(forms.Form):
         label=_("Reason or note, as the requester will read it"),
         required=False,
         max_length=2000,
+        error_messages={"max_length": _("Reason: at most %(limit_value)d characters. Shorten it.")},
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required to reject."),
     )

@@ -18,6 +18,7 @@ from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -31,7 +32,7 @@ from satupintu.hub.helpdesk import services as helpdesk
 from satupintu.hub.helpdesk.models import Activity, Category, Source, Status
 from satupintu.hub.helpdesk.models import Kind as TicketKind
 from satupintu.hub.helpdesk.uploads import CheckedPdf
-from satupintu.hub.mail.services import queue
+from satupintu.hub.mail.services import mailable, queue
 from satupintu.hub.portals.models import Portal
 from satupintu.hub.registration.services import KnownAt, engine_check, place_among
 from satupintu.hub.servicerequests import documents
@@ -375,7 +376,7 @@ def _vendor_profile(service_request: ServiceRequest) -> VendorProfile:
 def _apply_email_change(service_request: ServiceRequest, officer, confirmed: bool) -> _Applied:
     """The vendor's email becomes the new address. The old one loses every way in: allauth's addresses
     of the account go (the old mailbox may be why the company asked), and a password reset finds the
-    account only by its new address. Both addresses are told."""
+    account only by its new address. Both addresses are told (the old one if mail can go to it)."""
     user = get_user_model().objects.select_for_update().get(pk=service_request.vendor_id)
     old, new = user.email, service_request.new_email
     user.email = new
@@ -385,7 +386,7 @@ def _apply_email_change(service_request: ServiceRequest, officer, confirmed: boo
     publish_vendor_updated(user)
     context = {"user": user, "old": old, "new": new, "ticket": service_request.ticket}
     subject = _("The email address of your SatuPintu account has changed")
-    if old and old.lower() != new.lower():
+    if mailable(old) and old.lower() != new.lower():
         body = render_to_string("servicerequests/email/email_changed_old.txt", context)
         queue(old, subject, body, "servicerequests.email_changed_old")
     body = render_to_string("servicerequests/email/email_changed_new.txt", context)
@@ -461,6 +462,18 @@ def _apply_password_reset(service_request: ServiceRequest, officer, confirmed: b
         raise Refused(_("The vendor's NPWP has changed since the request: reject it and ask for a new one."))
     if not user.is_active:
         raise Refused(_("This account is closed: it cannot be given a new password."))
+    # The requester chose the LPSE; only one that registered the vendor knows the company whose
+    # documents it checks.
+    registered = _registered_at(user)
+    if service_request.ticket.portal not in registered:
+        raise Refused(
+            _(
+                "The vendor %(user_id)s is registered at %(portals)s, not at this LPSE: only the helpdesk of "
+                "an LPSE where it registered resets its password. Reject the request and ask the requester "
+                "to send it there."
+            )
+            % {"user_id": user.username, "portals": ", ".join(p.name for p in registered)}
+        )
     # allauth's own reset key: the link opens its set-password page, and stops working once the password
     # changes (the key is made from the current hash) or after PASSWORD_RESET_TIMEOUT.
     link = settings.SATUPINTU_ISSUER + reverse(
@@ -481,6 +494,13 @@ def _apply_password_reset(service_request: ServiceRequest, officer, confirmed: b
         "Approved: a link to set a new password has been sent to %(email)s. It works once, for %(days)d days."
     ) % {"email": service_request.delivery_email, "days": link_days()}
     return _Applied({"delivery_email": service_request.delivery_email}, told)
+
+
+def _registered_at(user) -> list[Portal]:
+    """The LPSEs where a User ID Tunggal's vendor registered: its home portal and the portals of its
+    accounts (activated or linked), by name."""
+    portals = Portal.objects.filter(Q(home_vendors__user=user) | Q(accounts__identity=user)).distinct()
+    return list(portals.order_by("name"))
 
 
 _APPLY = {

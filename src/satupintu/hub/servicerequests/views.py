@@ -30,8 +30,10 @@ from satupintu.hub.vendors.models import VendorProfile
 
 # The ticket of the request just submitted, for the page that follows it.
 _SUBMITTED = "servicerequest_submitted"
-# allauth's rate limit (settings.ACCOUNT_RATE_LIMITS) of the look-up, per IP address and per NPWP.
+# allauth's rate limits (settings.ACCOUNT_RATE_LIMITS) of the look-up: per IP address and per NPWP, and
+# per email address typed (each look-up mails an address, the typed one when nothing matches).
 _LOOKUP_RATE_ACTION = "user_id_lookup"
+_LOOKUP_EMAIL_RATE_ACTION = "user_id_lookup_email"
 
 
 @require_GET
@@ -63,11 +65,15 @@ def user_id(request):
     form = UserIdLookupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if not ratelimit.consume(request, action=_LOOKUP_RATE_ACTION, key=data["npwp"]):
+        email = data["email"].strip()
+        if not (
+            ratelimit.consume(request, action=_LOOKUP_RATE_ACTION, key=data["npwp"])
+            and ratelimit.consume(request, action=_LOOKUP_EMAIL_RATE_ACTION, key=email.casefold())
+        ):
             form.add_error(None, _("Too many look-ups. Wait an hour, then try again."))
         else:
             lookup.look_up(
-                lookup.LookUp(data["company_name"], data["address"], data["npwp"], data["email"].strip()),
+                lookup.LookUp(data["company_name"], data["address"], data["npwp"], email),
                 actor=request.user,
                 ip=request.META.get("REMOTE_ADDR", ""),
             )

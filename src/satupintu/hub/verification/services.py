@@ -161,6 +161,12 @@ def approve(
     after checking once more that the vendor is not already known."""
     with transaction.atomic():
         registration = _locked(registration)
+        if registration.account_id is None:
+            raise VerificationRefused(
+                _(
+                    "This registration has no account to approve: reject it and ask the vendor to register again."
+                )
+            )
         required = documents.required_documents(registration.legal_form)
         missing = [str(required[i]) for i in range(len(required)) if i not in set(originals_seen)]
         if missing:
@@ -179,6 +185,7 @@ def approve(
                 )
                 % {"portals": ", ".join(p.name for p in same.portals) or _("another registration")}
             )
+        _check_user_id_free(registration)
         user = registration.account
         _make_vendor(registration, user)
         _decide(registration, verifier, Registration.State.APPROVED, note, method=method, seen=originals_seen)
@@ -207,8 +214,9 @@ def reject(registration: Registration, verifier, *, reason: str) -> Registration
         registration = _locked(registration)
         _decide(registration, verifier, Registration.State.REJECTED, reason.strip())
         user = registration.account
-        user.is_active = False
-        user.save(update_fields=["is_active"])
+        if user is not None:  # None only for a registration stored before submission made the account
+            user.is_active = False
+            user.save(update_fields=["is_active"])
         record(
             "registration.rejected",
             registration,
@@ -230,6 +238,22 @@ def _check_online_ready(registration: Registration) -> None:
         )
     if registration.video_call_at is None:
         raise VerificationRefused(_("Schedule the video call first: the originals are shown in it."))
+
+
+def _check_user_id_free(registration: Registration) -> None:
+    """Refuse when an import since submission brought an account with the registration's user ID (the
+    import checks no registration): the verifying portal cannot hold a second account of it, and a User ID
+    Tunggal shared with another vendor's account is the conflict every holder must resolve (case 1)."""
+    holders = PortalAccount.objects.filter(user_id_key=user_id_key(registration.user_id))
+    portals = sorted(set(holders.values_list("portal__name", flat=True)))
+    if portals:
+        raise VerificationRefused(
+            _(
+                "The user ID %(user_id)s is now also used by an account imported at %(portals)s: reject the "
+                "registration and ask the vendor to register again with another user ID."
+            )
+            % {"user_id": registration.user_id, "portals": ", ".join(portals)}
+        )
 
 
 def _make_vendor(registration: Registration, user) -> None:
