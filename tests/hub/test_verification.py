@@ -255,20 +255,57 @@ def test_a_rejection_needs_a_reason_closes_the_account_and_tells_the_vendor(
     assert not VendorProfile.objects.exists()
 
 
+def test_a_rejected_online_registration_closes_its_ticket_without_asking_for_an_evaluation(
+    bogor, smtp, django_capture_on_commit_callbacks
+):
+    registration_ = submitted()
+    vendor = Client(HTTP_ACCEPT_LANGUAGE="en")
+    assert vendor.login(username="MITRAKARYA", password=PASSWORD)
+    with django_capture_on_commit_callbacks(execute=True):
+        vendor.post(
+            "/verifikasi/daring/", {"description": "Permohonan", "files": [upload("ktp.pdf", pdf_bytes())]}
+        )
+    sent = len(smtp.messages)
+    with django_capture_on_commit_callbacks(execute=True):
+        client_of(bogor).post(f"/verifikasi/{registration_.pk}/tolak/", {"reason": "Dokumen tidak terbaca."})
+    assert Ticket.objects.get().status == Status.CLOSED
+    # The decision alone: the account is closed, so no "evaluate the ticket" email follows it.
+    (decision,) = smtp.messages[sent:]
+    assert "Registration rejected" in decision["Subject"]
+
+
 def test_approval_checks_duplicates_again_on_todays_accounts(bogor, portal_accounts):
     from test_activation import LONE
 
     registration_ = submitted(npwp="0024176547404000")
+    desk = client_of(bogor)
+    detail = desk.get(f"/verifikasi/{registration_.pk}/").content.decode()
+    assert "No other vendor is registered with this NPWP at this address." in detail
     # Since submission, an import brought the same company at the same address.
     portal_accounts(
         {**LONE, "npwp": "02.417.654.7-404.000", "address": IDENTITY["address"], "postal_code": "16153"}
     )
-    page = approve_in_person(client_of(bogor), registration_)
+    detail = desk.get(f"/verifikasi/{registration_.pk}/").content.decode()
+    assert "Approval will be refused" in detail and "LPSE Kementerian Kesehatan" in detail
+    page = approve_in_person(desk, registration_)
     assert page.status_code == 400
     assert "already registered at" in page.content.decode()
     registration_.refresh_from_db()
     assert registration_.state == Registration.State.SUBMITTED
     assert not VendorProfile.objects.exists()
+
+
+def test_the_verifier_sees_accounts_an_import_brought_that_the_engine_cannot_tell_apart(
+    bogor, portal_accounts
+):
+    from test_activation import LONE
+
+    registration_ = submitted(npwp="0024176547404000")
+    assert registration_.possible_duplicates == []
+    # Since submission: the same NPWP on the same street, without its number.
+    portal_accounts({**LONE, "address": "Jalan Pajajaran", "postal_code": "16153"})
+    detail = client_of(bogor).get(f"/verifikasi/{registration_.pk}/").content.decode()
+    assert "cannot tell whether these accounts" in detail and "depkes / SINAR" in detail
 
 
 def test_a_registrant_roams_only_once_approved(bogor):

@@ -212,8 +212,9 @@ def reply(
     return activity
 
 
-def set_status(ticket: Ticket, user, status: str, note: str = "") -> Ticket:
-    """Staff move a ticket; the requester may only close its own."""
+def set_status(ticket: Ticket, user, status: str, note: str = "", *, mail: bool = True) -> Ticket:
+    """Staff move a ticket; the requester may only close its own. ``mail=False`` closes without the
+    closing email (the caller has told the requester already, and no evaluation is to be asked)."""
     with transaction.atomic():
         ticket = _locked(ticket)
         if not handles(user, ticket) and not (ticket.requester_id == user.pk and status == Status.CLOSED):
@@ -224,7 +225,7 @@ def set_status(ticket: Ticket, user, status: str, note: str = "") -> Ticket:
         # Told once: closing a ticket that is closed already (a decision after the requester closed it)
         # sends nothing more.
         closed_now = status == Status.CLOSED and old != Status.CLOSED
-        if closed_now and ticket.requester_id != user.pk:
+        if mail and closed_now and ticket.requester_id != user.pk:
             _mail_requester(ticket, "helpdesk/email_closed.txt", _("Ticket %(number)s closed"), body=note)
     return ticket
 

@@ -14,6 +14,7 @@ audited in its transaction and mailed through the outbox.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
@@ -33,7 +34,7 @@ from satupintu.hub.mail.services import queue as queue_mail
 from satupintu.hub.portals.scope import Scope, scope_for
 from satupintu.hub.registration import documents
 from satupintu.hub.registration.models import Registration, VerificationMethod
-from satupintu.hub.registration.services import check_again
+from satupintu.hub.registration.services import KnownAt, check_again
 from satupintu.hub.vendors.models import PortalAccount, State, VendorProfile
 
 PAGE_SIZE = 50
@@ -86,6 +87,22 @@ def online_ticket(registration: Registration) -> Ticket | None:
 
 
 # The vendor's side ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DuplicateCheck:
+    """The duplicate check of a waiting registration on today's accounts, as approval will run it."""
+
+    same: KnownAt
+    possible: list[dict]
+
+
+def duplicate_check(registration: Registration) -> DuplicateCheck | None:
+    """What approval would find today (an import since submission may have brought the same vendor, or
+    an account the engine cannot tell apart from it); None once the registration is decided."""
+    if registration.state != Registration.State.SUBMITTED:
+        return None
+    return DuplicateCheck(*check_again(registration))
 
 
 def start_online(registration: Registration, description: str, files: Iterable[CheckedPdf]) -> Ticket:
@@ -303,10 +320,12 @@ def _decide(
 
 
 def _tell(registration: Registration, verifier, template: str, subject: str) -> None:
-    """Mail the decision, and write it in the online ticket, which it closes."""
+    """Mail the decision, and write it in the online ticket, which it closes. Only an approved vendor is
+    asked to evaluate the ticket: a rejected one can no longer sign in to do it."""
     text = render_to_string(template, {"registration": registration}).strip()
     queue_mail(registration.email, subject % {"user_id": registration.user_id}, text, "verification.decision")
     ticket = registration.tickets.exclude(status=Status.CLOSED).first()
     if ticket is not None:
         helpdesk.note(ticket, verifier, Activity.Kind.DECISION, text)
-        helpdesk.set_status(ticket, verifier, Status.CLOSED)
+        approved = registration.state == Registration.State.APPROVED
+        helpdesk.set_status(ticket, verifier, Status.CLOSED, mail=approved)

@@ -67,6 +67,7 @@ def _detail(request, registration: Registration, status: int = 200, **bound):
             "ticket": services.online_ticket(registration),
             "required": documents.required_documents(registration.legal_form),
             "helpful": documents.helpful_documents(registration.legal_form),
+            "check": services.duplicate_check(registration),
             "forms": built,
         },
         status=status,
