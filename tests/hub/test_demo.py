@@ -50,3 +50,26 @@ def test_the_demo_staff_and_the_waiting_registration_work_as_the_table_says():
     helpdesk = Client()
     assert helpdesk.login(username="helpdesk_jakarta", password=passwords["helpdesk_jakarta"])
     assert helpdesk.get("/verifikasi/").status_code == 403  # the helpdesk does not verify
+
+
+@pytest.mark.django_db
+def test_the_demo_tickets_fill_the_helpdesk_list_and_reports():
+    from django.test import Client
+
+    from satupintu.hub.demo import DEMO_LOGINS, _helpdesk, _staff
+    from satupintu.hub.helpdesk.models import Evaluation, Ticket
+
+    _staff()
+    _helpdesk()
+    _helpdesk()  # a second start of the demo adds nothing
+    assert sorted(Ticket.objects.values_list("status", flat=True)) == ["closed", "waiting_for_vendor"]
+    assert Evaluation.objects.count() == 1
+    passwords = {user: password for user, password, _ in DEMO_LOGINS}
+    desk = Client(HTTP_ACCEPT_LANGUAGE="en")
+    assert desk.login(username="helpdesk_jakarta", password=passwords["helpdesk_jakarta"])
+    assert "Syarat kualifikasi paket konstruksi" in desk.get("/bantuan/").content.decode()
+    reports = desk.get("/bantuan/laporan/").content.decode()
+    assert "1 evaluation" in reports
+    requester = Client(HTTP_ACCEPT_LANGUAGE="en")
+    assert requester.login(username="WARGA_DEMO", password=passwords["WARGA_DEMO"])
+    assert "Tidak bisa masuk dengan INAPROC" in requester.get("/bantuan/").content.decode()

@@ -1,5 +1,5 @@
 """The demo hub: the registry, imported exports (showcase cases plus synthetic data), aggregation, the
-staff logins, and a registration waiting for its verification."""
+staff logins, a registration waiting for its verification, and helpdesk tickets."""
 
 from __future__ import annotations
 
@@ -167,6 +167,11 @@ DEMO_LOGINS = (
         "Mitra#Demo2026",
         "a vendor registered at /daftar/, waiting for LPSE Jakarta's verification: verify online from the home page",
     ),
+    (
+        "WARGA_DEMO",
+        "Warga#Demo2026",
+        "a helpdesk account of the public: two tickets at LPSE Jakarta, one answered, one closed and evaluated",
+    ),
 )
 # Who each staff login is: (is_staff for the admin, portal, group).
 _STAFF = {
@@ -276,6 +281,72 @@ def _registration() -> None:
     )
 
 
+def _helpdesk() -> None:
+    """A member of the public with two tickets at LPSE Jakarta, so that the helpdesk's list, thread,
+    service target, evaluation and reports show something: one answered and waiting for the requester,
+    one taken by phone, solved, closed and evaluated."""
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from satupintu.hub.helpdesk import services
+    from satupintu.hub.helpdesk.models import Category, Kind, PublicAccount, Source, Status
+    from satupintu.hub.portals.models import Portal
+
+    User = get_user_model()
+    if User.objects.filter(username="WARGA_DEMO").exists():
+        return
+    requester = User(username="WARGA_DEMO", email="warga@example.id", first_name="Siti Rahmawati")
+    requester.set_password(next(p for u, p, _ in DEMO_LOGINS if u == "WARGA_DEMO"))
+    requester.save()
+    PublicAccount.objects.create(user=requester, confirmed_at=timezone.now())
+    officer = User.objects.get(username="helpdesk_jakarta")
+    jakarta = Portal.objects.get(code="jakarta")
+
+    question = services.open_ticket(
+        requester,
+        services.NewTicket(
+            title="Syarat kualifikasi paket konstruksi",
+            category=Category.OTHER,
+            description="Apakah SBU wajib diunggah sebelum mendaftar paket konstruksi di LPSE Jakarta?",
+            source=Source.WEB,
+            kind=Kind.QUESTION,
+            portal=jakarta,
+        ),
+    )
+    services.reply(
+        question,
+        officer,
+        "SBU diisi di menu Data Kualifikasi portal LPSE. Mohon sebutkan kode paket yang dimaksud.",
+        status=Status.WAITING_FOR_VENDOR,
+    )
+
+    problem = services.open_ticket(
+        requester,
+        services.NewTicket(
+            title="Tidak bisa masuk dengan INAPROC",
+            category=Category.ACTIVATION,
+            description="Tombol Masuk dengan INAPROC menolak akun kami di LPSE Jakarta.",
+            source=Source.PHONE,
+            kind=Kind.PROBLEM,
+            portal=jakarta,
+        ),
+        actor=officer,
+    )
+    services.reply(
+        problem,
+        officer,
+        "Akun di LPSE Jakarta adalah anggota grup: aktivasikan dengan kata sandi User ID Tunggal. Selesai.",
+        status=Status.CLOSED,
+    )
+    fields = ("service_1", "service_2", "service_3", "service_4", "service_5", "service_6")
+    services.evaluate(
+        problem,
+        requester,
+        {**dict.fromkeys(fields, 4), "service_5": 3, "problem_1": 4, "problem_2": 3},
+        "Dijawab cepat lewat telepon.",
+    )
+
+
 def _migrate(console: Console) -> None:
     """Bring the demo database up to date; one made by an earlier, incompatible version of the demo is
     started afresh (it holds demo data only, which the demo imports again)."""
@@ -315,6 +386,7 @@ def prepare(accounts: int, console: Console) -> tuple[tuple[str, str, str], ...]
     )
     _staff()
     _registration()
+    _helpdesk()
     return DEMO_LOGINS
 
 
