@@ -44,7 +44,8 @@ class MultipleFileField(forms.FileField):
 
 class PdfFilesField(MultipleFileField):
     """PDF files, at most `uploads.MAX_FILES` of them, each at most 4 MB and really a PDF: cleans to a
-    list of `uploads.CheckedPdf`. Every refused file is named in its own error."""
+    list of `uploads.CheckedPdf`. Every refused file is named in its own error. Optional unless
+    ``required=True`` is given (tickets, verification and service requests all upload through it)."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "application/pdf,.pdf"}))
@@ -55,6 +56,8 @@ class PdfFilesField(MultipleFileField):
 
     def clean(self, data, initial=None):
         files = super().clean(data, initial)
+        if not files and self.required:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
         if len(files) > uploads.MAX_FILES:
             raise forms.ValidationError(
                 _("Files: at most %(count)d at a time. Choose fewer, then add the rest in a reply."),

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from satupintu.core import npwp
 from satupintu.hub.accounts.validators import password_meter
-from satupintu.hub.helpdesk import uploads
+from satupintu.hub.helpdesk.forms import PdfFilesField
 from satupintu.hub.portals.models import Portal
 from satupintu.hub.registration.forms import _NPWP_PROBLEMS as NPWP_PROBLEMS
 from satupintu.hub.servicerequests import documents
@@ -121,44 +121,17 @@ class UserIdLookupForm(forms.Form):
 # Requests with documents -------------------------------------------------------------------------------
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class PdfFilesField(forms.FileField):
-    """Several PDF scans in one field, each checked by its content (`uploads.check_pdf`)."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "application/pdf,.pdf"}))
-        kwargs.setdefault("label", _("Scans of the documents (PDF, at most 4 MB each)"))
-        kwargs.setdefault(
-            "error_messages", {"required": _("Choose the PDF scans of the documents listed above.")}
-        )
-        super().__init__(**kwargs)
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else [data] if data else []
-        if not files:
-            raise forms.ValidationError(self.error_messages["required"], code="required")
-        if len(files) > uploads.MAX_FILES:
-            raise forms.ValidationError(
-                _("At most %(count)d files at a time: put several pages into one PDF.")
-                % {"count": uploads.MAX_FILES}
-            )
-        checked, problems = [], []
-        for upload in files:
-            try:
-                checked.append(uploads.check_pdf(upload.name, upload.chunks()))
-            except uploads.NotAcceptable as problem:
-                problems.append(str(problem))
-        if problems:
-            raise forms.ValidationError(problems)
-        return checked
+def _scans_field() -> PdfFilesField:
+    return PdfFilesField(
+        required=True,
+        label=_("Scans of the documents (PDF, at most 4 MB each)"),
+        error_messages={"required": _("Choose the PDF scans of the documents listed above.")},
+    )
 
 
 class NpwpChangeForm(forms.Form):
     new_npwp = _npwp_field(_("New NPWP"))
-    files = PdfFilesField()
+    files = _scans_field()
 
     def __init__(self, *args, current: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -182,7 +155,7 @@ class EmailChangeForm(forms.Form):
             "invalid": _EMAIL_INVALID,
         },
     )
-    files = PdfFilesField()
+    files = _scans_field()
 
     def __init__(self, *args, current: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -235,7 +208,7 @@ class PasswordResetForm(forms.Form):
         error_messages={"max_length": _("Note: at most %(limit_value)d characters. Shorten it.")},
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    files = PdfFilesField()
+    files = _scans_field()
 
     def clean_npwp(self) -> str:
         return _canonical_npwp(self.cleaned_data["npwp"])

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from satupintu.hub.helpdesk import uploads
+from satupintu.hub.helpdesk.forms import PdfFilesField
 from satupintu.hub.registration import documents
 from satupintu.hub.registration.models import Registration, VerificationMethod
 
@@ -76,37 +76,6 @@ class ScheduleForm(forms.Form):
         return when
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class PdfFilesField(forms.FileField):
-    """Several PDF files in one field, each checked by its content (`uploads.check_pdf`)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "application/pdf,.pdf"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else [data] if data else []
-        if not files and self.required:
-            raise forms.ValidationError(self.error_messages["required"], code="required")
-        if len(files) > uploads.MAX_FILES:
-            raise forms.ValidationError(
-                _("At most %(count)d files at a time: upload the rest afterwards.")
-                % {"count": uploads.MAX_FILES}
-            )
-        checked, problems = [], []
-        for upload in files:
-            try:
-                checked.append(uploads.check_pdf(upload.name, upload.chunks()))
-            except uploads.NotAcceptable as problem:
-                problems.append(str(problem))
-        if problems:
-            raise forms.ValidationError(problems)
-        return checked
-
-
 class OnlineVerificationForm(forms.Form):
     description = forms.CharField(
         label=_("Description"),
@@ -117,6 +86,7 @@ class OnlineVerificationForm(forms.Form):
         },
     )
     files = PdfFilesField(
+        required=True,
         label=_("Scans of the documents (PDF, at most 4 MB each)"),
         error_messages={"required": _("Choose the PDF scans of the documents listed above.")},
     )
