@@ -323,8 +323,10 @@ def test_the_list_is_paginated_and_filtered_by_status(warga, jakarta_desk):
     desk = client_of(jakarta_desk)
     first = text(desk.get("/bantuan/"))
     assert "27 tickets" in first and "Tiket 26" in first and "Tiket 01" not in first
+    assert "Page 1 of 2" in first and 'href="?page=2"' in first
     second = text(desk.get("/bantuan/", {"page": 2}))
     assert "Tiket 01" in second and "Tiket 26" not in second
+    assert "Page 2 of 2" in second and 'href="?page=1"' in second
     closed = text(desk.get("/bantuan/", {"status": "closed"}))
     assert "1 ticket" in closed and "Tiket 00" in closed
 
