@@ -7,7 +7,6 @@ from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -33,6 +32,7 @@ from satupintu.hub.helpdesk.models import (
     Source,
     Status,
 )
+from satupintu.hub.paging import page_of
 
 PAGE_SIZE = 25
 # allauth's rate limit (settings.ACCOUNT_RATE_LIMITS) of the sign-ups tried, per IP address and per
@@ -67,13 +67,11 @@ def ticket_list(request):
         tickets = tickets.filter(category=values["category"])
     if values.get("portal"):
         tickets = tickets.filter(portal=values["portal"])
-    page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = page_of(request, tickets, PAGE_SIZE)
     return render(
         request,
         "helpdesk/list.html",
-        {"scope": scope, "filters": filters, "page": page, "query": query.urlencode()},
+        {"scope": scope, "filters": filters, "page": page, "query": query},
     )
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from satupintu.aggregation.engine import Finding, Role
 from satupintu.core import regions
 from satupintu.hub.activation.services import Outcome
+from satupintu.hub.paging import page_of
 from satupintu.hub.review import forms, services
 
 # What each finding means for the LPSE, and what resolves it.
@@ -90,13 +90,11 @@ def queue(request):
         finding=values.get("finding", ""),
         portal=portal.code if portal else "",
     )
-    page = Paginator(accounts, services.PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = page_of(request, accounts, services.PAGE_SIZE)
     return render(
         request,
         "review/queue.html",
-        {"scope": scope, "filters": filters, "page": page, "query": query.urlencode()},
+        {"scope": scope, "filters": filters, "page": page, "query": query},
     )
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from satupintu.hub.helpdesk.services import NotAllowed, pending_registration
+from satupintu.hub.paging import page_of
 from satupintu.hub.registration import documents
 from satupintu.hub.registration.models import Registration
 from satupintu.hub.verification import forms, services
@@ -40,13 +40,11 @@ def queue(request):
     registrations = services.queue(
         scope, state=values.get("state") or Registration.State.SUBMITTED, text=values.get("q", "")
     )
-    page = Paginator(registrations, services.PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = page_of(request, registrations, services.PAGE_SIZE)
     return render(
         request,
         "verification/queue.html",
-        {"scope": scope, "filters": filters, "page": page, "query": query.urlencode()},
+        {"scope": scope, "filters": filters, "page": page, "query": query},
     )
 
 
