@@ -646,3 +646,22 @@ def test_the_checklists_follow_the_faq():
         assert "ID card (KTP)" in str(listed[0].text) and "power of attorney" in str(listed[5].text).lower()
     assert "old and new NPWP" in str(documents.checklist("npwp_change")[1].text)
     assert documents.missing("email_change", EVERY_DOCUMENT) == []
+
+
+def test_the_reset_emails_link_to_the_hubs_public_address_whatever_host_the_request_named(
+    smtp, vendor, after_commit, settings
+):
+    settings.SATUPINTU_ISSUER = "https://inaproc.example.go.id"
+    settings.ALLOWED_HOSTS = ["internal-hub", "testserver"]
+    behind_a_proxy = english_client()
+    for address in ("sinar@abadi.id", "nobody@maju.id"):
+        after_commit(
+            lambda address=address: behind_a_proxy.post(
+                "/accounts/password/reset/", {"email": address}, HTTP_HOST="internal-hub"
+            )
+        )
+    (known,) = bodies_to(smtp, "sinar@abadi.id")
+    (unknown,) = bodies_to(smtp, "nobody@maju.id")
+    assert "https://inaproc.example.go.id/accounts/password/reset/key/" in known
+    assert "https://inaproc.example.go.id/layanan/user-id/" in unknown
+    assert "internal-hub" not in known + unknown
