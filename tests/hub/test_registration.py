@@ -297,3 +297,15 @@ def test_a_registered_user_id_is_held_against_user_id_changes_too(client, smtp, 
     # A rejection keeps it with the (deactivated) hub account: the rejected vendor's mails and audit
     # trail name it, so no other vendor may take it.
     assert not user_id_available("mitrakarya")
+
+
+def test_the_registration_link_is_on_the_hubs_public_address(
+    client, smtp, settings, django_capture_on_commit_callbacks
+):
+    settings.SATUPINTU_ISSUER = "https://inaproc.example.go.id"
+    settings.ALLOWED_HOSTS = ["internal-hub", "testserver"]
+    client.defaults["HTTP_HOST"] = "internal-hub"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/daftar/", {"email": EMAIL, **solve_captcha(client, "/daftar/")})
+    body = smtp.messages[-1].get_payload(decode=True).decode()
+    assert "https://inaproc.example.go.id/daftar/konfirmasi/" in body and "internal-hub" not in body

@@ -10,18 +10,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Avg, Count, F, Q, QuerySet
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from satupintu.hub.audit.services import record
 from satupintu.hub.helpdesk.models import Activity, Attachment, Evaluation, Status, Ticket
 from satupintu.hub.helpdesk.uploads import CheckedPdf
+from satupintu.hub.links import hub_url
 from satupintu.hub.mail.services import mailable, queue
 from satupintu.hub.portals.models import Portal
 from satupintu.hub.portals.scope import Scope, scope_for
@@ -299,7 +298,7 @@ def _mail_requester(ticket: Ticket, template: str, subject: str, body: str = "")
     email = ticket.requester.email
     if not mailable(email):  # an imported address that is none: the thread at the hub still tells
         return
-    url = settings.SATUPINTU_ISSUER + reverse("helpdesk:ticket", args=[ticket.pk])
+    url = hub_url("helpdesk:ticket", ticket.pk)
     text = render_to_string(template, {"ticket": ticket, "body": body, "url": url})
     queue(email, subject % {"number": ticket.number}, text, f"helpdesk.{template.split('/')[-1][6:-4]}")
 

@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -32,6 +31,7 @@ from satupintu.hub.helpdesk.models import (
     Source,
     Status,
 )
+from satupintu.hub.links import hub_url
 from satupintu.hub.paging import page_of
 
 PAGE_SIZE = 25
@@ -279,7 +279,7 @@ def _too_many() -> str:
 
 
 def _confirm_url(request):
-    return lambda token: request.build_absolute_uri(reverse("helpdesk:signup_confirm", args=[token]))
+    return lambda token: hub_url("helpdesk:signup_confirm", token)
 
 
 @require_http_methods(["GET", "POST"])

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from allauth.core import ratelimit
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from satupintu.hub.accounts.validators import password_meter
+from satupintu.hub.links import hub_url
 from satupintu.hub.registration import documents, kswp, services
 from satupintu.hub.registration.forms import DetailsForm, EmailForm, NpwpForm
 from satupintu.hub.registration.models import Registration, RegistrationLink, TaxStatus
@@ -31,7 +31,7 @@ def start(request):
         else:
             services.send_link(
                 email,
-                lambda token: request.build_absolute_uri(reverse("registration:confirm", args=[token])),
+                lambda token: hub_url("registration:confirm", token),
             )
             request.session[_SESSION] = {"sent_to": email}
             return redirect("registration:sent")

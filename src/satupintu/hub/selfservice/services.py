@@ -12,18 +12,17 @@ import smtplib
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
 
 from satupintu.hub.activation import services as activation
 from satupintu.hub.activation.models import UserIdChange
 from satupintu.hub.audit.services import record
 from satupintu.hub.events.services import publish_vendor_updated
+from satupintu.hub.links import hub_url
 from satupintu.hub.portals.models import Portal
 from satupintu.hub.sso.services import tunggal_account
 from satupintu.hub.vendors.models import VendorProfile
@@ -140,7 +139,7 @@ def request_email_change(user, new_email: str) -> None:
     request; the current address stays until the link is followed. ``new_email`` may be the current
     address, to verify it."""
     token = signing.dumps({"user": user.pk, "email": new_email}, salt=_EMAIL_SALT, compress=True)
-    link = settings.SATUPINTU_ISSUER + reverse("selfservice:confirm_email", args=[token])
+    link = hub_url("selfservice:confirm_email", token)
     context = {"user": user, "email": new_email, "link": link, "days": EMAIL_LINK_MAX_AGE // 86400}
     subject = render_to_string("selfservice/email/confirm_subject.txt", context).strip()
     body = render_to_string("selfservice/email/confirm_body.txt", context)

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from satupintu.core import npwp as npwp_rules
 from satupintu.hub.audit.services import record
+from satupintu.hub.links import hub_url
 from satupintu.hub.mail.services import queue
 from satupintu.hub.servicerequests import documents
 from satupintu.hub.vendors.models import PortalAccount, State, VendorProfile
@@ -135,4 +135,4 @@ def _tunggal(profile: VendorProfile) -> Found:
 
 
 def _absolute(name: str) -> str:
-    return settings.SATUPINTU_ISSUER + reverse(name)
+    return hub_url(name)

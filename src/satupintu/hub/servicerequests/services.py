@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from allauth.account.adapter import get_adapter
 from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress
 from allauth.account.utils import user_pk_to_url_str
@@ -20,7 +21,6 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -476,9 +476,8 @@ def _apply_password_reset(service_request: ServiceRequest, officer, confirmed: b
         )
     # allauth's own reset key: the link opens its set-password page, and stops working once the password
     # changes (the key is made from the current hash) or after PASSWORD_RESET_TIMEOUT.
-    link = settings.SATUPINTU_ISSUER + reverse(
-        "account_reset_password_from_key",
-        kwargs={"uidb36": user_pk_to_url_str(user), "key": default_token_generator.make_token(user)},
+    link = get_adapter().get_reset_password_from_key_url(
+        f"{user_pk_to_url_str(user)}-{default_token_generator.make_token(user)}"
     )
     body = render_to_string(
         "servicerequests/email/password_link.txt",
