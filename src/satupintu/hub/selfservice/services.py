@@ -8,13 +8,11 @@ into an event or an audit record.
 from __future__ import annotations
 
 import enum
-import smtplib
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core import signing
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 
@@ -23,6 +21,7 @@ from satupintu.hub.activation.models import UserIdChange
 from satupintu.hub.audit.services import record
 from satupintu.hub.events.services import publish_vendor_updated
 from satupintu.hub.links import hub_url
+from satupintu.hub.mail.services import queue
 from satupintu.hub.portals.models import Portal
 from satupintu.hub.sso.services import tunggal_account
 from satupintu.hub.vendors.models import VendorProfile
@@ -38,10 +37,6 @@ EMAIL_LINK_MAX_AGE = 3 * 24 * 3600
 
 class NotATunggal(Exception):
     """The user has no activated portal account behind it, so its user ID is not the vendor's to change."""
-
-
-class EmailNotSent(Exception):
-    """The mail server did not take the confirmation email."""
 
 
 def vendor_of(user) -> VendorProfile | None:
@@ -108,9 +103,9 @@ class IdentityUpdate:
 
 def update_identity(user, data: dict[str, str]) -> IdentityUpdate:
     """Apply the identity fields of ``data`` that differ from the profile, audit them (old → new) and tell
-    every aggregated portal; then, when ``data["email"]`` is a new address, send it a confirmation
-    link. The address changes only once the link is followed.
-    `EmailNotSent` after the other fields are saved when the mail server refuses."""
+    every aggregated portal; then, when ``data["email"]`` is a new address, mail it a confirmation link
+    (through the outbox, in the same transaction). The address changes only once the link is followed."""
+    email = data.get("email", "").strip()
     with transaction.atomic():
         profile = VendorProfile.objects.select_for_update().get(user=user)
         changes = {
@@ -127,31 +122,27 @@ def update_identity(user, data: dict[str, str]) -> IdentityUpdate:
                 user.save(update_fields=["first_name"])
             record("vendor.identity_changed", profile, user, changes={k: list(v) for k, v in changes.items()})
             publish_vendor_updated(user)
-    email = data.get("email", "").strip()
-    if email and email.lower() != user.email.lower():
-        request_email_change(user, email)
-        return IdentityUpdate(changes, email)
+        if email and email.lower() != user.email.lower():
+            request_email_change(user, email)
+            return IdentityUpdate(changes, email)
     return IdentityUpdate(changes)
 
 
 def request_email_change(user, new_email: str) -> None:
-    """Send ``new_email`` a link that makes it the vendor's verified address. It replaces any earlier
+    """Mail ``new_email`` a link that makes it the vendor's verified address. It replaces any earlier
     request; the current address stays until the link is followed. ``new_email`` may be the current
-    address, to verify it."""
+    address, to verify it. The email goes through the outbox: a mail server that is down delays it,
+    and the request is kept."""
     token = signing.dumps({"user": user.pk, "email": new_email}, salt=_EMAIL_SALT, compress=True)
     link = hub_url("selfservice:confirm_email", token)
     context = {"user": user, "email": new_email, "link": link, "days": EMAIL_LINK_MAX_AGE // 86400}
     subject = render_to_string("selfservice/email/confirm_subject.txt", context).strip()
     body = render_to_string("selfservice/email/confirm_body.txt", context)
-    # Sent before the request is stored: a mail server that refuses leaves nothing half done.
-    try:
-        send_mail(subject, body, None, [new_email])
-    except (OSError, smtplib.SMTPException) as error:
-        raise EmailNotSent(new_email) from error
     with transaction.atomic():
         EmailAddress.objects.filter(user=user, primary=False).exclude(email__iexact=user.email).delete()
         if new_email.lower() != user.email.lower():
             EmailAddress.objects.create(user=user, email=new_email, verified=False, primary=False)
+        queue(new_email, subject, body, "selfservice.confirm_email")
         record("vendor.email_change_requested", user, user, old=user.email, new=new_email)
 
 

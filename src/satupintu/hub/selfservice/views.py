@@ -20,7 +20,7 @@ from satupintu.hub.accounts.validators import password_meter, user_id_validator
 from satupintu.hub.activation.services import UserIdInvalid, UserIdTaken
 from satupintu.hub.selfservice import services
 from satupintu.hub.selfservice.forms import IdentityForm, PasswordForm, UserIdForm
-from satupintu.hub.selfservice.services import EmailConfirmation, EmailNotSent, NotATunggal
+from satupintu.hub.selfservice.services import EmailConfirmation, NotATunggal
 from satupintu.hub.vendors.forms import region_codes
 
 # allauth's rate limits (settings.ACCOUNT_RATE_LIMITS), each per IP address and per account:
@@ -183,25 +183,14 @@ def identity(request, vendor, context):
     }
     form = IdentityForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid() and _email_change_confirmed(request, form):
-        try:
-            update = services.update_identity(request.user, form.identity_data())
-        except EmailNotSent as error:
-            messages.warning(
-                request,
-                _(
-                    "Your data has been saved, but the confirmation email to %(email)s could not be sent. "
-                    "Try again in a few minutes."
-                )
-                % {"email": error.args[0]},
-            )
-            return _to_overview(context)
+        update = services.update_identity(request.user, form.identity_data())
         if update.changes:
             messages.success(request, _("Your data has been saved. Every aggregated portal receives it."))
         if update.email_requested:
             messages.info(
                 request,
                 _(
-                    "We have sent a link to %(email)s. Your email address changes when you follow it; until "
+                    "We are sending a link to %(email)s. Your email address changes when you follow it; until "
                     "then the current one stays."
                 )
                 % {"email": update.email_requested},
@@ -219,12 +208,8 @@ def verify_email(request, vendor, context):
     if not _consume(request, _EMAIL_RATE_ACTION):
         messages.warning(request, _too_many_emails())
         return _to_overview(context)
-    try:
-        services.request_email_change(request.user, request.user.email)
-    except EmailNotSent:
-        messages.warning(request, _("The confirmation email could not be sent. Try again in a few minutes."))
-    else:
-        messages.info(request, _("We have sent a link to %(email)s.") % {"email": request.user.email})
+    services.request_email_change(request.user, request.user.email)
+    messages.info(request, _("We are sending a link to %(email)s.") % {"email": request.user.email})
     return _to_overview(context)
 
 
