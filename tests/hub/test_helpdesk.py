@@ -720,3 +720,48 @@ def test_an_unconfirmed_account_gives_its_user_id_back_after_a_day(sign_up, smtp
     assert again.redirect_chain[-1][0] == "/bantuan/akun-baru/terkirim/"
     assert get_user_model().objects.get(username="warga.bogor").email == "lain@contoh.id"
     assert AuditEvent.objects.filter(action="helpdesk.account_released").count() == 1
+
+
+def test_staff_record_a_phone_call_for_the_callers_account(warga, jakarta_desk, bogor_desk, smtp):
+    desk = client_of(jakarta_desk)
+    page = text(desk.get("/bantuan/baru/"))
+    assert "Requester&#x27;s user ID" in page and 'value="phone"' in page and 'value="web"' not in page
+    data = {
+        "requester": "WARGA",  # any case
+        "source": "phone",
+        "title": "Lupa cara unggah SBU",
+        "category": "other",
+        "kind": "question",
+        "portal": "kotabogor",  # not theirs to choose: the field is fixed to their LPSE
+        "description": "Penelepon menanyakan cara mengunggah SBU.",
+    }
+    unknown = desk.post("/bantuan/baru/", {**data, "requester": "NOBODY_HERE"})
+    assert unknown.status_code == 400
+    assert "no active account at the hub has the user ID NOBODY_HERE" in text(unknown)
+    no_source = desk.post("/bantuan/baru/", {**data, "source": ""})
+    assert no_source.status_code == 400 and "Source is empty" in text(no_source)
+    assert not Ticket.objects.exists()
+
+    recorded = desk.post("/bantuan/baru/", data)
+    ticket = Ticket.objects.get()
+    assert recorded.status_code == 302 and recorded["Location"] == f"/bantuan/{ticket.pk}/"
+    assert (ticket.requester, ticket.source, ticket.portal.code) == (warga, "phone", "jakarta")
+    audit = AuditEvent.objects.get(action="helpdesk.ticket_opened")
+    assert audit.actor == jakarta_desk
+    # The caller sees it among its tickets; another LPSE's staff do not.
+    assert "Lupa cara unggah SBU" in text(client_of(warga).get("/bantuan/"))
+    assert client_of(bogor_desk).get(f"/bantuan/{ticket.pk}/").status_code == 404
+
+
+def test_staff_record_tickets_only_for_their_own_lpse(warga, jakarta_desk):
+    new = services.NewTicket(
+        title="T",
+        category="other",
+        description="D",
+        source="phone",
+        kind="question",
+        portal=Portal.objects.get(code="kotabogor"),
+    )
+    with pytest.raises(services.NotAllowed):
+        services.open_ticket(warga, new, actor=jakarta_desk)
+    assert not Ticket.objects.exists()

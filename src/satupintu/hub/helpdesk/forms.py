@@ -19,6 +19,7 @@ from satupintu.hub.helpdesk.models import (
     Evaluation,
     Kind,
     Rating,
+    Source,
     Status,
 )
 from satupintu.hub.portals.models import Portal
@@ -160,6 +161,52 @@ class NewTicketForm(forms.Form):
             field.disabled = True
             field.empty_label = None
             field.help_text = _("The LPSE that serves your account answers your tickets.")
+
+
+class RecordedTicketForm(NewTicketForm):
+    """A ticket that helpdesk staff record for someone who called, wrote or came to the LPSE: the
+    requester's hub account and how the request came, besides the ticket's own fields."""
+
+    requester = forms.CharField(
+        label=_("Requester's user ID"),
+        max_length=150,
+        help_text=_(
+            "The hub account of the vendor or person asking: a User ID Tunggal, a registration's user ID or "
+            "a helpdesk account. The helpdesk answers on the ticket's page and by email to that account."
+        ),
+        error_messages={
+            "required": _("Requester's user ID is empty: enter the user ID of the person asking."),
+            "max_length": _("Requester's user ID: at most %(limit_value)d characters. Check the user ID."),
+        },
+    )
+    source = forms.ChoiceField(
+        label=_("Source"),
+        choices=[(value, label) for value, label in Source.choices if value != Source.WEB],
+        error_messages={"required": _("Source is empty: choose how the request reached the helpdesk.")},
+    )
+    field_order = ["requester", "source"]
+
+    def __init__(self, *args, staff_portal: Portal | None = None, **kwargs):
+        # The staff of one LPSE record tickets for that LPSE; LKPP's staff choose it.
+        super().__init__(*args, home_portal=staff_portal, **kwargs)
+        if staff_portal is not None:
+            self.fields["portal"].help_text = _("Your LPSE's helpdesk answers the tickets you record.")
+        else:
+            self.fields["portal"].help_text = _("The LPSE whose helpdesk answers the ticket.")
+
+    def clean_requester(self):
+        user_id = self.cleaned_data["requester"].strip()
+        requester = get_user_model().objects.filter(username__iexact=user_id, is_active=True).first()
+        if requester is None:
+            raise forms.ValidationError(
+                _(
+                    "Requester's user ID: no active account at the hub has the user ID %(user_id)s. A vendor "
+                    "activates its portal account first; anyone else signs up for a helpdesk account."
+                ),
+                params={"user_id": user_id},
+                code="unknown_requester",
+            )
+        return requester
 
 
 class ReplyForm(forms.Form):

@@ -61,8 +61,13 @@ def ticket_for(user, pk: int) -> Ticket:
 
 
 def handles(user, ticket: Ticket) -> bool:
+    return handles_portal(user, ticket.portal_id)
+
+
+def handles_portal(user, portal_id: int) -> bool:
+    """Whether ``user`` is helpdesk staff of the portal ``portal_id`` (or of every portal)."""
     scope = staff_scope(user)
-    return scope is not None and (scope.national or scope.portal.pk == ticket.portal_id)
+    return scope is not None and (scope.national or scope.portal.pk == portal_id)
 
 
 def _staff_or_requester(user, ticket: Ticket) -> bool:
@@ -108,8 +113,10 @@ class NewTicket:
 
 def open_ticket(requester, new: NewTicket, files: Iterable[CheckedPdf] = (), *, actor=None) -> Ticket:
     """Open a ticket for ``requester`` (by ``actor``, an officer recording a phone call or a visit, or
-    the requester), with its first files."""
+    the requester), with its first files. An officer records tickets only for an LPSE it handles."""
     actor = actor or requester
+    if actor != requester and not handles_portal(actor, new.portal.pk):
+        raise NotAllowed(_("You record tickets only for the LPSE whose helpdesk you work for."))
     with transaction.atomic():
         ticket = Ticket.objects.create(
             title=new.title,

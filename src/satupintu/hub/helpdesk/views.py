@@ -18,6 +18,7 @@ from satupintu.hub.helpdesk.forms import (
     EvaluationForm,
     ListFilterForm,
     NewTicketForm,
+    RecordedTicketForm,
     ReplyForm,
     SignupForm,
     taken_message,
@@ -81,22 +82,15 @@ def ticket_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def new_ticket(request):
+    """A ticket of one's own; for helpdesk staff, a ticket recorded for someone who called, wrote or came."""
+    scope = services.staff_scope(request.user)
+    if scope is not None:
+        return _record_ticket(request, scope)
     home = services.home_portal_of(request.user)
     form = NewTicketForm(request.POST or None, request.FILES or None, home_portal=home)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         ticket = services.open_ticket(
-            request.user,
-            services.NewTicket(
-                title=data["title"],
-                category=data["category"],
-                description=data["description"],
-                source=Source.WEB,
-                kind=data["kind"],
-                portal=data["portal"],
-                registration=None,
-            ),
-            data["files"],
+            request.user, _new_ticket(form.cleaned_data, Source.WEB), form.cleaned_data["files"]
         )
         messages.success(
             request,
@@ -109,6 +103,43 @@ def new_ticket(request):
         "helpdesk/new.html",
         {"form": form, "home": home},
         status=400 if form.errors else 200,
+    )
+
+
+def _record_ticket(request, scope):
+    form = RecordedTicketForm(request.POST or None, request.FILES or None, staff_portal=scope.portal)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            ticket = services.open_ticket(
+                data["requester"], _new_ticket(data, data["source"]), data["files"], actor=request.user
+            )
+        except services.NotAllowed as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(
+                request,
+                _("Ticket %(number)s is recorded for %(user_id)s, who is told by email.")
+                % {"number": ticket.number, "user_id": ticket.requester.username},
+            )
+            return redirect("helpdesk:ticket", pk=ticket.pk)
+    return render(
+        request,
+        "helpdesk/new.html",
+        {"form": form, "recording": True},
+        status=400 if form.errors else 200,
+    )
+
+
+def _new_ticket(data: dict, source: str) -> services.NewTicket:
+    return services.NewTicket(
+        title=data["title"],
+        category=data["category"],
+        description=data["description"],
+        source=source,
+        kind=data["kind"],
+        portal=data["portal"],
+        registration=None,
     )
 
 
