@@ -21,7 +21,7 @@ from pypdf import PdfWriter
 from test_review import client_of, staff
 
 from satupintu.hub.audit.models import AuditEvent
-from satupintu.hub.helpdesk import services
+from satupintu.hub.helpdesk import services, signup
 from satupintu.hub.helpdesk.models import Activity, Evaluation, PublicAccount, Status, Ticket
 from satupintu.hub.helpdesk.uploads import MAX_BYTES, MAX_FILES, check_pdf
 from satupintu.hub.portals.models import Portal
@@ -715,11 +715,25 @@ def test_an_expired_link_says_so_and_sends_a_new_one(
 def test_an_unconfirmed_account_gives_its_user_id_back_after_a_day(sign_up, smtp):
     sign_up()
     assert "already taken" in text(sign_up(email="lain@contoh.id"))
-    PublicAccount.objects.update(created_at=timezone.now() - timedelta(hours=25))
+    PublicAccount.objects.update(link_sent_at=timezone.now() - timedelta(hours=25))
     again = sign_up(email="lain@contoh.id")
     assert again.redirect_chain[-1][0] == "/bantuan/akun-baru/terkirim/"
     assert get_user_model().objects.get(username="warga.bogor").email == "lain@contoh.id"
     assert AuditEvent.objects.filter(action="helpdesk.account_released").count() == 1
+
+
+def test_a_new_link_holds_the_user_id_for_another_day(
+    client, sign_up, smtp, django_capture_on_commit_callbacks
+):
+    sign_up()
+    # Signed up two days ago; a new link asked for now (the old one's page offers it).
+    two_days_ago = timezone.now() - timedelta(days=2)
+    PublicAccount.objects.update(created_at=two_days_ago, link_sent_at=two_days_ago)
+    account = PublicAccount.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        signup.send_new_link(account, lambda token: f"http://testserver/bantuan/akun-baru/{token}/")
+    assert "already taken" in text(sign_up(email="lain@contoh.id"))
+    assert client.post(link_in(smtp.messages[-1])).status_code == 200
 
 
 def test_staff_record_a_phone_call_for_the_callers_account(warga, jakarta_desk, bogor_desk, smtp):

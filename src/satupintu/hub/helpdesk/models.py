@@ -263,6 +263,8 @@ class PublicAccount(models.Model):
         verbose_name=_("account"),
     )
     created_at = models.DateTimeField(_("signed up at"), auto_now_add=True)
+    # The newest confirmation link's time: an account unconfirmed a day after it gives its user ID back.
+    link_sent_at = models.DateTimeField(_("link sent at"), default=timezone.now)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
 
     class Meta:

@@ -90,7 +90,7 @@ def _stale(user_id: str) -> PublicAccount | None:
             user__username__iexact=user_id,
             user__is_active=False,
             confirmed_at__isnull=True,
-            created_at__lt=timezone.now() - LINK_MAX_AGE,
+            link_sent_at__lt=timezone.now() - LINK_MAX_AGE,
         )
         .first()
     )
@@ -179,5 +179,8 @@ def send_new_link(account: PublicAccount, confirm_url) -> PublicAccount:
         if account.confirmed_at is not None:
             raise AlreadyConfirmed(account)
         record("helpdesk.account_link_sent_again", account.user, account.user)
+        # The user ID stays held for as long as the new link works.
+        account.link_sent_at = timezone.now()
+        account.save(update_fields=["link_sent_at"])
         _send_link(account, confirm_url)
     return account
