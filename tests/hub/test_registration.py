@@ -309,3 +309,10 @@ def test_the_registration_link_is_on_the_hubs_public_address(
         client.post("/daftar/", {"email": EMAIL, **solve_captcha(client, "/daftar/")})
     body = smtp.messages[-1].get_payload(decode=True).decode()
     assert "https://inaproc.example.go.id/daftar/konfirmasi/" in body and "internal-hub" not in body
+
+
+def test_an_empty_security_code_is_named(client):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    page = client.post("/daftar/", {"email": EMAIL, "captcha_0": "x", "captcha_1": ""})
+    assert page.status_code == 200
+    assert "Security code is empty: type the characters in the picture." in text(page)

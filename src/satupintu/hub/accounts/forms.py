@@ -1,4 +1,5 @@
 from allauth.account.forms import LoginForm
+from captcha.fields import CaptchaField
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -35,4 +36,18 @@ def new_password_field(label, required_message) -> forms.CharField:
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         error_messages={"required": required_message},
+    )
+
+
+def security_code_field() -> CaptchaField:
+    """The self-hosted captcha of the public forms (registration, activation, look-ups, sign-up), its
+    errors naming the field."""
+    empty = _("Security code is empty: type the characters in the picture.")
+    return CaptchaField(
+        label=_("Security code"),
+        error_messages={
+            "required": empty,
+            "incomplete": empty,
+            "invalid": _("The security code is wrong: type the characters in the picture."),
+        },
     )

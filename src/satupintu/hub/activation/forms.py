@@ -1,7 +1,7 @@
-from captcha.fields import CaptchaField
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from satupintu.hub.accounts.forms import security_code_field
 from satupintu.hub.accounts.validators import user_id_validator
 from satupintu.hub.portals.models import Portal
 
@@ -26,10 +26,7 @@ class ActivationForm(forms.Form):
         widget=forms.PasswordInput,
         error_messages={"required": _("Enter the password of that user ID.")},
     )
-    captcha = CaptchaField(
-        label=_("Security code"),
-        error_messages={"invalid": _("The security code is wrong: type the characters in the picture.")},
-    )
+    captcha = security_code_field()
 
 
 class NewUserIdForm(forms.Form):

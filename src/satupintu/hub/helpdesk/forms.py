@@ -3,13 +3,12 @@ judged by their content (`uploads.check_pdf`), never by their name."""
 
 from __future__ import annotations
 
-from captcha.fields import CaptchaField
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from satupintu.hub.accounts.forms import new_password_field
+from satupintu.hub.accounts.forms import new_password_field, security_code_field
 from satupintu.hub.accounts.models import User
 from satupintu.hub.helpdesk import uploads
 from satupintu.hub.helpdesk.models import (
@@ -325,14 +324,7 @@ class SignupForm(forms.Form):
     )
     password1 = new_password_field(_("Password"), _("Password is empty: choose a password."))
     password2 = new_password_field(_("Password again"), _("Type the password a second time."))
-    captcha = CaptchaField(
-        label=_("Security code"),
-        error_messages={
-            "required": _("Security code is empty: type the characters in the picture."),
-            "incomplete": _("Security code is empty: type the characters in the picture."),
-            "invalid": _("The security code is wrong: type the characters in the picture."),
-        },
-    )
+    captcha = security_code_field()
 
     def clean_user_id(self) -> str:
         # Whether the user ID is taken is told only after the security code and the rate limit (the view,

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from captcha.fields import CaptchaField
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.utils.translation import gettext_lazy as _
 
 from satupintu.core import npwp
-from satupintu.hub.accounts.forms import new_password_field
+from satupintu.hub.accounts.forms import new_password_field, security_code_field
 from satupintu.hub.accounts.validators import user_id_validator
 from satupintu.hub.portals.models import Portal
 from satupintu.hub.registration.documents import LegalForm
@@ -39,10 +38,7 @@ class EmailForm(forms.Form):
             "invalid": _("Email: this is not an email address. Write it as name@example.co.id."),
         },
     )
-    captcha = CaptchaField(
-        label=_("Security code"),
-        error_messages={"invalid": _("The security code is wrong: type the characters in the picture.")},
-    )
+    captcha = security_code_field()
 
 
 class NpwpForm(forms.Form):

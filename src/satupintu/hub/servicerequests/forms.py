@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from allauth.account.adapter import get_adapter
 from allauth.account.forms import ResetPasswordForm, ResetPasswordKeyForm
-from captcha.fields import CaptchaField
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from satupintu.core import npwp
+from satupintu.hub.accounts.forms import security_code_field
 from satupintu.hub.accounts.validators import password_meter
 from satupintu.hub.helpdesk.forms import PdfFilesField
 from satupintu.hub.portals.models import Portal
@@ -109,10 +109,7 @@ class UserIdLookupForm(forms.Form):
             "invalid": _EMAIL_INVALID,
         },
     )
-    captcha = CaptchaField(
-        label=_("Security code"),
-        error_messages={"invalid": _("The security code is wrong: type the characters in the picture.")},
-    )
+    captcha = security_code_field()
 
     def clean_npwp(self) -> str:
         return _canonical_npwp(self.cleaned_data["npwp"])
