@@ -338,6 +338,24 @@ def test_approval_refuses_a_user_id_that_an_import_brought_since_submission(bogo
     assert not PortalAccount.objects.filter(state=State.ACTIVATED).exists()
 
 
+def test_an_import_that_takes_the_user_id_during_approval_is_a_refusal_not_an_error(
+    bogor, portal_accounts, monkeypatch
+):
+    from test_activation import LONE
+
+    from satupintu.hub.verification import services as verification
+
+    registration_ = submitted()
+    portal_accounts({**LONE, "portal": "kotabogor", "user_id": "mitrakarya", "npwp": "01.312.166.0-091.000"})
+    # The import commits after approval's check has looked: the check finds nothing, the insert fails.
+    monkeypatch.setattr(verification, "_check_user_id_free", lambda registration: None)
+    page = approve_in_person(client_of(bogor), registration_)
+    assert page.status_code == 400
+    assert "is now also used by an account imported at LPSE Kota Bogor" in page.content.decode()
+    registration_.refresh_from_db()
+    assert registration_.state == Registration.State.SUBMITTED and not VendorProfile.objects.exists()
+
+
 def test_a_registration_without_an_account_is_refused_approval_and_can_be_rejected(bogor):
     registration_ = submitted()
     Registration.objects.filter(pk=registration_.pk).update(account=None)

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -264,13 +264,17 @@ def _check_user_id_free(registration: Registration) -> None:
     holders = PortalAccount.objects.filter(user_id_key=user_id_key(registration.user_id))
     portals = sorted(set(holders.values_list("portal__name", flat=True)))
     if portals:
-        raise VerificationRefused(
-            _(
-                "The user ID %(user_id)s is now also used by an account imported at %(portals)s: reject the "
-                "registration and ask the vendor to register again with another user ID."
-            )
-            % {"user_id": registration.user_id, "portals": ", ".join(portals)}
+        raise _user_id_taken(registration, portals)
+
+
+def _user_id_taken(registration: Registration, portals: list[str]) -> VerificationRefused:
+    return VerificationRefused(
+        _(
+            "The user ID %(user_id)s is now also used by an account imported at %(portals)s: reject the "
+            "registration and ask the vendor to register again with another user ID."
         )
+        % {"user_id": registration.user_id, "portals": ", ".join(portals)}
+    )
 
 
 def _make_vendor(registration: Registration, user) -> None:
@@ -287,6 +291,16 @@ def _make_vendor(registration: Registration, user) -> None:
         **identity,
     )
     now = timezone.now()
+    try:
+        # An import of the verifying portal that commits between the check and here takes the user ID
+        # first: refused like the check refuses, not a server error.
+        with transaction.atomic():
+            _activated_account(registration, user, identity, now)
+    except IntegrityError:
+        raise _user_id_taken(registration, [registration.verifying_portal.name]) from None
+
+
+def _activated_account(registration: Registration, user, identity: dict, now) -> None:
     PortalAccount.objects.create(
         portal=registration.verifying_portal,
         user_id=registration.user_id,
