@@ -665,3 +665,19 @@ def test_the_reset_emails_link_to_the_hubs_public_address_whatever_host_the_requ
     assert "https://inaproc.example.go.id/accounts/password/reset/key/" in known
     assert "https://inaproc.example.go.id/layanan/user-id/" in unknown
     assert "internal-hub" not in known + unknown
+
+
+def test_the_forgot_password_and_look_up_answers_leave_no_sooner_than_the_floor(monkeypatch, vendor, smtp):
+    """Whatever the path took, the POST's answer waits out the rest of the floor (bench/forgot_password.py
+    measures what is left of a difference)."""
+    from satupintu.hub import answer_time
+
+    waited: list[float] = []
+    monkeypatch.setattr(answer_time.time, "sleep", waited.append)
+    client = english_client()
+    assert client.get("/accounts/password/reset/").status_code == 200 and not waited  # a GET is not held
+    client.post("/accounts/password/reset/", {"email": "sinar@abadi.id"})
+    client.post("/accounts/password/reset/", {"email": "nobody@maju.id"})
+    look_up(client, lambda run: run())
+    assert len(waited) == 3
+    assert all(0 < left <= answer_time.ANSWER_FLOOR_SECONDS for left in waited)

@@ -1,8 +1,10 @@
+from allauth.account.views import password_reset
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
 from satupintu.hub import views
+from satupintu.hub.answer_time import no_sooner_than
 from satupintu.hub.api import api
 from satupintu.hub.sso.views import authorization
 
@@ -17,6 +19,8 @@ urlpatterns = [
     # rate-limit the password check and tell the portals; allauth's own pages for these lead there.
     path("accounts/email/", RedirectView.as_view(pattern_name="selfservice:identity")),
     path("accounts/password/change/", RedirectView.as_view(pattern_name="selfservice:password")),
+    # The forgotten-password form answers a known and an unknown address in the same time.
+    path("accounts/password/reset/", no_sooner_than()(password_reset), name="account_reset_password"),
     path("accounts/", include("allauth.urls")),
     path("akun/", include("satupintu.hub.selfservice.urls")),
     path("aktivasi/", include("satupintu.hub.activation.urls")),

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from satupintu.core import npwp as npwp_rules
+from satupintu.hub.answer_time import no_sooner_than
 from satupintu.hub.servicerequests import documents, lookup, services
 from satupintu.hub.servicerequests.documents import Kind
 from satupintu.hub.servicerequests.forms import (
@@ -61,6 +62,7 @@ def index(request):
 
 
 @require_http_methods(["GET", "POST"])
+@no_sooner_than()  # a matching and an unmatched look-up answer in the same time
 def user_id(request):
     form = UserIdLookupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
