@@ -545,11 +545,15 @@ def test_the_errors_django_would_word_name_their_field(as_warga, warga, jakarta_
 def test_the_reports_count_and_average_what_each_scope_holds(warga, jakarta_desk, directorate):
     closed_well = open_ticket(warga, "jakarta", category="password_reset")
     closed_badly = open_ticket(warga, "jakarta", category="password_reset")
-    open_ticket(warga, "jakarta", category="activation")
+    waiting = open_ticket(warga, "jakarta", category="activation")
     bogor = open_ticket(warga, "kotabogor", category="activation")
     for ticket, answer in ((closed_well, 4), (closed_badly, 1), (bogor, 3)):
         services.set_status(ticket, warga, Status.CLOSED)
         services.evaluate(ticket, warga, dict.fromkeys(ANSWERS, answer) | {"problem_2": 2})
+    # Against the service targets (password reset 24 hours, activation 48): one reset took 30 hours,
+    # and the activation ticket has waited three days.
+    Ticket.objects.filter(pk=closed_badly.pk).update(created_at=timezone.now() - timedelta(hours=30))
+    Ticket.objects.filter(pk=waiting.pk).update(created_at=timezone.now() - timedelta(days=3))
 
     report = services.report(services.staff_scope(jakarta_desk))
     assert {r["status"]: r["count"] for r in report.by_status} == {"new": 1, "closed": 2}
@@ -557,6 +561,7 @@ def test_the_reports_count_and_average_what_each_scope_holds(warga, jakarta_desk
     assert report.evaluations == 2 and report.ratings["service_1"] == 2.5 and report.ratings["problem_2"] == 2
     [row] = report.by_portal
     assert (row["portal__name"], row["count"], row["open"]) == ("LPSE Provinsi DKI Jakarta", 3, 1)
+    assert (row["open_late"], row["closed_in_time"], row["in_time_share"]) == (1, 1, 0.5)
     # The mean answer of its evaluations: (7 x 4 + 2) and (7 x 1 + 2) over 8 questions each.
     assert row["rating"] == pytest.approx((30 / 8 + 9 / 8) / 2)
 
@@ -564,14 +569,24 @@ def test_the_reports_count_and_average_what_each_scope_holds(warga, jakarta_desk
     assert "LPSE Kota Bogor" not in page and "2 evaluations" in page
     assert "<td>Password reset</td><td>2</td>" in page and "<td>Closed</td><td>2</td>" in page
     assert "<td>The officer answered promptly.</td><td>2.50</td>" in page
-    assert "<td>LPSE Provinsi DKI Jakarta</td><td>3</td><td>1</td><td>2.44</td>" in page
+    assert (
+        "<td>LPSE Provinsi DKI Jakarta</td><td>3</td><td>1</td><td>1</td><td>1 (50%)</td><td>2.44</td>"
+        in page
+    )
 
     national = text(client_of(directorate).get("/bantuan/laporan/"))
     assert (
         "3 evaluations" in national
-        and "<td>LPSE Kota Bogor</td><td>1</td><td>0</td><td>2.88</td>" in national
+        and "<td>LPSE Kota Bogor</td><td>1</td><td>0</td><td>0</td><td>1 (100%)</td><td>2.88</td>" in national
     )
     assert "<td>Aggregation and activation</td><td>2</td>" in national
+
+    # A period: only the tickets opened today (the two older ones fall out).
+    today = timezone.localdate().isoformat()
+    period = text(client_of(jakarta_desk).get("/bantuan/laporan/", {"since": today, "until": today}))
+    assert "<td>LPSE Provinsi DKI Jakarta</td><td>1</td><td>0</td><td>0</td><td>1 (100%)</td>" in period
+    backwards = client_of(jakarta_desk).get("/bantuan/laporan/", {"since": today, "until": "2020-01-01"})
+    assert "Opened until: choose a day on or after the day in “Opened from”." in text(backwards)
 
     assert client_of(warga).get("/bantuan/laporan/").status_code == 403
 

@@ -102,6 +102,30 @@ class ListFilterForm(forms.Form):
     )
 
 
+class ReportPeriodForm(forms.Form):
+    """The period of a report: tickets opened from one day to another (both included), each optional."""
+
+    since = forms.DateField(
+        label=_("Opened from"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("Opened from: write a date as YYYY-MM-DD.")},
+    )
+    until = forms.DateField(
+        label=_("Opened until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("Opened until: write a date as YYYY-MM-DD.")},
+    )
+
+    def clean(self):
+        data = super().clean()
+        since, until = data.get("since"), data.get("until")
+        if since and until and since > until:
+            self.add_error("until", _("Opened until: choose a day on or after the day in “Opened from”."))
+        return data
+
+
 class NewTicketForm(forms.Form):
     title = forms.CharField(
         label=_("Title"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -18,7 +19,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from satupintu.hub.audit.services import record
-from satupintu.hub.helpdesk.models import Activity, Attachment, Evaluation, Status, Ticket
+from satupintu.hub.helpdesk.models import (
+    SERVICE_TARGET_HOURS,
+    Activity,
+    Attachment,
+    Category,
+    Evaluation,
+    Status,
+    Ticket,
+)
 from satupintu.hub.helpdesk.uploads import CheckedPdf
 from satupintu.hub.links import hub_url
 from satupintu.hub.mail.services import mailable, queue
@@ -322,16 +331,25 @@ class Report:
     evaluations: int
 
 
-def report(scope: Scope) -> Report:
-    """Tickets per status, category and LPSE, and the average of every evaluation question."""
+def report(scope: Scope, since: date | None = None, until: date | None = None, now=None) -> Report:
+    """Tickets per status, category and LPSE, and the average of every evaluation question, over the
+    tickets opened from ``since`` to ``until`` (days in the hub's time zone, both included)."""
     tickets = Ticket.objects.all() if scope.national else Ticket.objects.filter(portal=scope.portal)
+    if since:
+        tickets = tickets.filter(created_at__date__gte=since)
+    if until:
+        tickets = tickets.filter(created_at__date__lte=until)
     evaluations = Evaluation.objects.filter(ticket__in=tickets)
     fields = Evaluation.SERVICE_FIELDS + Evaluation.PROBLEM_FIELDS
     averages = evaluations.aggregate(**{f: Avg(f) for f in fields})
     by_portal = []
-    for row in _by_portal(tickets, fields):
+    for row in _by_portal(tickets, fields, now or timezone.now()):
         # The portal's rating: the mean answer over every question of its evaluations.
         total = row.pop("rating_sum")
+        closed = row["count"] - row["open"]
+        row["closed_in_time"] = sum(row.pop(f"in_time_{c}") for c in Category.values)
+        row["open_late"] = sum(row.pop(f"late_{c}") for c in Category.values)
+        row["in_time_share"] = row["closed_in_time"] / closed if closed else None
         by_portal.append({**row, "rating": total / len(fields) if total is not None else None})
     return Report(
         by_status=list(tickets.values("status").annotate(count=Count("id")).order_by("status")),
@@ -342,14 +360,26 @@ def report(scope: Scope) -> Report:
     )
 
 
-def _by_portal(tickets: QuerySet[Ticket], fields: tuple[str, ...]):
+def _by_portal(tickets: QuerySet[Ticket], fields: tuple[str, ...], now):
     total = sum((F(f"evaluation__{f}") for f in fields[1:]), F(f"evaluation__{fields[0]}"))
+    # Against each category's service target: closed within it, or still open past it.
+    against_target = {}
+    for category in Category.values:
+        target = timedelta(hours=SERVICE_TARGET_HOURS[category])
+        of_category = Q(category=category)
+        against_target[f"in_time_{category}"] = Count(
+            "id", filter=of_category & Q(status=Status.CLOSED, closed_at__lte=F("created_at") + target)
+        )
+        against_target[f"late_{category}"] = Count(
+            "id", filter=of_category & ~Q(status=Status.CLOSED) & Q(created_at__lt=now - target)
+        )
     return (
         tickets.values("portal__code", "portal__name")
         .annotate(
             count=Count("id"),
             open=Count("id", filter=~Q(status=Status.CLOSED)),
             rating_sum=Avg(total),
+            **against_target,
         )
         .order_by("portal__name")
     )

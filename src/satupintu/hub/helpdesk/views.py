@@ -20,6 +20,7 @@ from satupintu.hub.helpdesk.forms import (
     NewTicketForm,
     RecordedTicketForm,
     ReplyForm,
+    ReportPeriodForm,
     SignupForm,
     taken_message,
 )
@@ -279,7 +280,9 @@ def reports(request):
     scope = services.staff_scope(request.user)
     if scope is None:
         raise PermissionDenied
-    report = services.report(scope)
+    period = ReportPeriodForm(request.GET or None)
+    chosen = period.cleaned_data if period.is_valid() else {}
+    report = services.report(scope, chosen.get("since"), chosen.get("until"))
     statuses, categories = dict(Status.choices), dict(Category.choices)
     fields = Evaluation.SERVICE_FIELDS + Evaluation.PROBLEM_FIELDS
     questions = dict(zip(fields, SERVICE_QUESTIONS + PROBLEM_QUESTIONS, strict=True))
@@ -288,6 +291,7 @@ def reports(request):
         "helpdesk/reports.html",
         {
             "scope": scope,
+            "period": period,
             "report": report,
             "by_status": [
                 {**row, "label": statuses.get(row["status"], row["status"])} for row in report.by_status
