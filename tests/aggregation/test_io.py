@@ -445,3 +445,24 @@ def test_split_by_portal_writes_one_readable_export_per_portal_with_the_extra_ro
     assert [r["user_id"] for r in rows] == ["X", "A"]
     assert rows[0]["password_hash"] == "0" * 32 and rows[1]["password_hash"] == "" and rows[0]["npwp"] == ""
     assert list(rows[0]) == [*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS]
+
+
+@pytest.mark.parametrize(
+    ("written", "stored"),
+    [
+        ("2011-05-04 10:07:09", "2011-05-04T10:07:09"),
+        ("2011-05-04T10:07:09", "2011-05-04T10:07:09"),
+        ("2011-05-04 10:07", "2011-05-04T10:07:00"),
+        ("04/05/2011 10:07:09", "2011-05-04T10:07:09"),
+    ],
+)
+def test_registration_times_are_stored_as_iso_text_to_the_second(written, stored):
+    (record,) = read(csv_text([row(registered_at=written)]))
+    assert isinstance(record, AccountRecord)
+    assert record.registered_at == stored
+
+
+def test_a_registration_time_to_the_second_that_is_no_date_is_rejected():
+    (rejection,) = read(csv_text([row(registered_at="2011-02-30 10:07:09")]))
+    assert isinstance(rejection, Rejection)
+    assert rejection.field == "registered_at"

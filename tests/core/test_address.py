@@ -506,3 +506,18 @@ def test_an_address_that_names_a_street_is_never_empty(text):
 )
 def test_names_a_street(text, plain):
     assert names_a_street(text) is plain
+
+
+@pytest.mark.parametrize(
+    ("text", "rt", "rw"),
+    [
+        # "rt" inside a street name comes first; the RT/RW after it is still found.
+        ("Jl. Kartini No. 5 RT 03/RW 05", "3", "5"),
+        ("Jl. Kartini No. 5 Rt.3, Kel. Sukamerta Rw 7", "3", "7"),
+        ("RT 1 RW 2 Jl. Kartini", "1", "2"),
+        ("Jl. Kartini No. 5", None, None),
+    ],
+)
+def test_rt_rw_after_an_rt_inside_a_name(text, rt, rw):
+    parsed = parse(text)
+    assert (parsed.rt, parsed.rw) == (rt, rw)

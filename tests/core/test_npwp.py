@@ -243,3 +243,10 @@ def _with_digit_changed(number: str, position: int) -> str:
     if position >= len(number):
         return number
     return number[:position] + str((int(number[position]) + 3) % 10) + number[position + 1 :]
+
+
+@settings(max_examples=500)
+@given(st.integers(1, 999_999_999), st.integers(0, 999_999))
+def test_the_check_digit_is_luhn_over_the_first_nine_digits(body, rest):
+    value = f"0{body:09d}{rest:06d}"
+    assert (npwp.check(value).problem is NpwpProblem.CHECKSUM) is not luhn.is_valid(f"{body:09d}")

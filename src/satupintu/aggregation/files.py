@@ -25,6 +25,7 @@ import multiprocessing
 import operator
 import os
 import traceback
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -171,14 +172,15 @@ def aggregate_file(
     all). ``shards`` defaults to one per available core, and to one for small files.
     """
     count = shards or (default_shards() if source.stat().st_size >= PARALLEL_FROM_BYTES else 1)
-    parts = _run_shards(source, count, explain, progress) if count > 1 else None
-    if parts is not None and not (_combinable(parts) and _settle_proposals(parts, explain)):
-        parts = None
-    if parts is None:
-        with paused_gc():
-            parts = [_run_shard(source, (0, 1), explain, progress)]
-        count = 1
+    # Paused throughout, not only while shards run: receiving another shard's results builds millions
+    # of objects too, and each collection pass then walks this shard's as well (about a second at 1M).
     with paused_gc():
+        parts = _run_shards(source, count, explain, progress) if count > 1 else None
+        if parts is not None and not (_combinable(parts) and _settle_proposals(parts, explain)):
+            parts = None
+        if parts is None:
+            parts = [_run_shard(source, (0, 1), explain, progress)]
+            count = 1
         return _write(parts, output, count)
 
 
@@ -208,8 +210,7 @@ def _run_shards(
         reported = total
 
     try:
-        with paused_gc():
-            parts = [_run_shard(source, (0, count), explain, tick)]
+        parts = [_run_shard(source, (0, count), explain, tick)]
         for process, receiver in children:
             try:
                 status, payload = receiver.recv()
@@ -303,17 +304,14 @@ def _write(parts: list[_Shard], output: Path, count: int) -> FileAggregation:
     with output.open("w", newline="", encoding="utf-8") as stream:
         write_groups(stream, zip(portals, user_ids, group_ids, roles, codes, strict=True))
 
+    # Counted in C (Counter), each kind in the order it is first met, as the summary lists them.
     summary: dict[str, int] = {"accounts": len(lines)}
-    sizes: dict[str, int] = {}
-    for gid in group_ids:
-        sizes[gid] = sizes.get(gid, 0) + 1
+    sizes = Counter(group_ids)
     summary["groups"] = len(sizes)
     summary["groups_of_two_or_more"] = sum(1 for size in sizes.values() if size > 1)
-    for role in roles:
-        summary[f"role_{role}"] = summary.get(f"role_{role}", 0) + 1
-    for found in findings:
-        for code in found:
-            summary[f"finding_{code}"] = summary.get(f"finding_{code}", 0) + 1
+    summary.update((f"role_{role}", n) for role, n in Counter(roles).items())
+    codes_found = Counter(code for found in findings for code in found)
+    summary.update((f"finding_{code}", n) for code, n in codes_found.items())
     rejections = sorted((r for part in parts for r in part.rejections), key=lambda r: r.line)
     explanations = [text for _, text in sorted(e for part in parts for e in part.explanations)]
     return FileAggregation(summary, rejections, explanations, count)

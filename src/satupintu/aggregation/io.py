@@ -90,9 +90,14 @@ def _registered_at(value: str) -> str | None:
     """`parse_registered_at`, with a fast path for the plain ISO writing most exports use."""
     if _ISO_TEXT.fullmatch(value):
         try:
-            return dt.datetime.fromisoformat(value).isoformat(timespec="seconds")
+            moment = dt.datetime.fromisoformat(value)
         except ValueError:
             return None
+        if len(value) == 19 and value.isascii():
+            # To the second, as most exports write it: already the ISO text but for the separator, and
+            # formatting the time again would cost more than reading it.
+            return f"{value[:10]}T{value[11:]}"
+        return moment.isoformat(timespec="seconds")
     return parse_registered_at(value)
 
 
@@ -245,7 +250,8 @@ def read_accounts(
             yield Rejection(start, "(row)", f"the row has {len(row)} fields but the header has {width}")
             continue
         text = "".join(row)
-        if _UNDECODABLE.search(text):
+        # An ASCII row (most of them; the check is free) holds no undecodable byte: no search needed.
+        if not text.isascii() and _UNDECODABLE.search(text):
             yield Rejection(start, "(row)", "the row is not valid UTF-8 text: save the export as UTF-8")
             continue
         if "\x00" in text:
@@ -284,7 +290,7 @@ def _guest(
 ) -> AccountRecord | None:
     """The record of another shard's row, or None where its own shard rejects it."""
     text = "".join(row)
-    if _UNDECODABLE.search(text) or "\x00" in text:
+    if (not text.isascii() and _UNDECODABLE.search(text)) or "\x00" in text:
         return None
     try:
         return _to_record(row, index, portal_code, line, lean)

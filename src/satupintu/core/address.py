@@ -224,6 +224,9 @@ _BREAKS = re.compile(r"[;()\n]")
 _NON_WORD = re.compile(r"[^a-z0-9,]+")
 # Dotted initials are one title: K.H. and K. H. are KH, S.H. is SH.
 _INITIALS = re.compile(r"(?<![a-z])(?:[a-z]\.\s?){2,}")
+# What every run of initials holds; it opens with a plain character, which the regex module finds by a
+# fast scan, so it rules out the few addresses with initials far faster than `_INITIALS` itself.
+_INITIALS_CUE = re.compile(r"\.\s?[a-z]\.")
 _CODE_SPACES = re.compile(r"\s+")
 _LETTER_DASH = re.compile(r"(?<=[a-z])[-.]|[-.](?=[a-z])")
 _LEADING_ZEROS = re.compile(r"(?<![\d.])0+(?=\d)")
@@ -355,11 +358,21 @@ def _misspelt_title(word: tuple[str, str]) -> bool:
 
 def _compact_code(value: str) -> str:
     """``05`` → ``5``, ``A-01`` → ``a1``, ``12 A`` → ``12a``, ``12/14`` → ``12-14``, ``30,5`` → ``30.5``."""
+    if value.isascii() and value.isdigit():  # most codes are plain house numbers: only zeros to drop
+        return value.lstrip("0") or "0"
     value = _CODE_SPACES.sub("", value).replace("/", "-").replace(",", ".")
     # A dash between a letter and a digit only separates them (A-1 is A1); between digits it is a range.
     value = _LETTER_DASH.sub("", value).strip(".-")
     # Leading zeros of each digit run carry nothing: No. 05 is No. 5.
     return _LEADING_ZEROS.sub("", value)
+
+
+def _search_from(pattern: re.Pattern[str], text: str, opening: str) -> re.Match[str] | None:
+    """``pattern.search(text)`` for a pattern whose every match opens with the text ``opening``: the
+    search starts where it first occurs. A pattern that opens with a look-behind is otherwise tried at
+    every position of the text; the look-behind still sees the text before the start."""
+    start = text.find(opening)
+    return None if start < 0 else pattern.search(text, start)
 
 
 def _take(pattern: re.Pattern[str], text: str, *cues: str) -> tuple[str | None, str]:
@@ -388,6 +401,14 @@ def _take_km(text: str) -> tuple[str | None, str]:
             continue
         return _compact_code(match.group(1)), before + " , " + text[match.end() :]
     return None, text
+
+
+def _may_end_in_postal_code(text: str) -> bool:
+    """False where `_POSTAL_TRAILING` cannot match: the text ends in a letter (a word character that
+    is no digit), as most addresses do with their kecamatan's name. That search tries every position
+    of the text, and is among the parser's costliest steps."""
+    tail = text.rstrip()
+    return not tail or not (tail[-1].isalpha() or tail[-1] == "_")
 
 
 def _block_mark(text: str) -> re.Match[str] | None:
@@ -438,22 +459,22 @@ _REPARSE_LIMIT = 8
 
 def _parse_once(text: str | None) -> ParsedAddress:
     s = _fold(text or "")
-    if "." in s:
+    if _INITIALS_CUE.search(s):
         s = _INITIALS.sub(lambda m: m.group(0).replace(".", "").replace(" ", "") + " ", s)
     rt = rw = None
-    match = _RT_RW_PAIR.search(s) if "rt" in s else None
+    match = _search_from(_RT_RW_PAIR, s, "rt")
     if match:
         rt, rw = match.group(1) or match.group(3), match.group(2) or match.group(4)
         s = s[: match.start()] + " , " + s[match.end() :]
     else:
-        found = _RT.search(s) if "rt" in s else None
+        found = _search_from(_RT, s, "rt")
         if found:
             rt, s = found.group(1), s[: found.start()] + " , " + s[found.end() :]
-        found = _RW.search(s) if "rw" in s else None
+        found = _search_from(_RW, s, "rw")
         if found:
             rw, s = found.group(1), s[: found.start()] + " , " + s[found.end() :]
     postal, s = _take(_POSTAL_MARKED, s, "pos")
-    if postal is None:
+    if postal is None and _may_end_in_postal_code(s):
         postal, s = _take(_POSTAL_TRAILING, s)
     km, s = _take_km(s)
     number, s = _take(_NUMBER, s, "no", "nmr", "#")

@@ -11,8 +11,6 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from stdnum import luhn
-from stdnum.exceptions import ValidationError
 from stdnum.id import npwp as stdnum_npwp
 
 from satupintu.core import nik
@@ -61,6 +59,16 @@ def compact(value: str) -> str:
     return out
 
 
+_DOUBLED_DIGIT = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)  # 2d with its digits summed, as Luhn adds them
+
+
+def _luhn_valid(body: str) -> bool:
+    """The Luhn check of ASCII digits (``stdnum.luhn.validate``'s), without its exceptions or its
+    generic alphabet: the file path checks a million NPWPs, and this is several times faster."""
+    total = sum(map(int, body[-1::-2])) + sum(map(_DOUBLED_DIGIT.__getitem__, map(int, body[-2::-2])))
+    return total % 10 == 0
+
+
 def check(value: str | None) -> NpwpCheck:
     """Validate an NPWP in either form and return its canonical 16-digit form."""
     digits = compact(value or "")
@@ -76,9 +84,7 @@ def check(value: str | None) -> NpwpCheck:
         # The all-zero number passes the Luhn check, and SPSE exports use it for "unknown".
         return NpwpCheck(None, NpwpProblem.PLACEHOLDER)
     if digits[0] == "0":
-        try:
-            luhn.validate(digits[1:10])
-        except ValidationError:
+        if not _luhn_valid(digits[1:10]):
             return NpwpCheck(None, NpwpProblem.CHECKSUM)
     elif not nik.is_valid(digits):
         return NpwpCheck(None, NpwpProblem.NIK_INVALID)
@@ -94,9 +100,6 @@ def is_valid(value: str | None) -> bool:
     return check(value).valid
 
 
-_DOUBLED_DIGIT = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)  # 2d with its digits summed, as Luhn adds them
-
-
 def is_valid_quick(value: str) -> bool:
     """`is_valid`, several times faster on the company forms (15 digits, or 16 starting with 0): the
     file path asks it of every row of a million-row export. Other forms go to `is_valid`."""
@@ -108,8 +111,7 @@ def is_valid_quick(value: str) -> bool:
     body = digits[1:10]
     if body == "000000000":
         return False  # the placeholder
-    total = sum(map(int, body[-1::-2])) + sum(map(_DOUBLED_DIGIT.__getitem__, map(int, body[-2::-2])))
-    return total % 10 == 0
+    return _luhn_valid(body)
 
 
 def format_display(value: str) -> str:
