@@ -313,8 +313,8 @@ def _too_many() -> str:
     return _("Too many attempts. Wait an hour, then try again.")
 
 
-def _confirm_url(request):
-    return lambda token: hub_url("helpdesk:signup_confirm", token)
+def _confirm_url(token: str) -> str:
+    return hub_url("helpdesk:signup_confirm", token)
 
 
 @require_http_methods(["GET", "POST"])
@@ -335,7 +335,7 @@ def signup_view(request):
                     email=data["email"],
                     password=data["password1"],
                 ),
-                _confirm_url(request),
+                _confirm_url,
             )
             if account is not None:
                 request.session[_SIGNUP_SESSION] = data["email"]
@@ -387,7 +387,7 @@ def signup_confirm(request, token: str):
             if not ratelimit.consume(request, action=SIGNUP_RATE_ACTION, key=account.user.email.casefold()):
                 messages.error(request, _too_many())
                 return _link_page(request, "expired", 429, account)
-            signup.send_new_link(account, _confirm_url(request))
+            signup.send_new_link(account, _confirm_url)
             request.session[_SIGNUP_SESSION] = account.user.email
             return redirect("helpdesk:signup_sent")
         return _link_page(request, "confirmed", 200, signup.confirm(token))
