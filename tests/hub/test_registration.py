@@ -9,7 +9,7 @@ import pytest
 from captcha_solver import solve_captcha
 from django.contrib.auth.hashers import check_password
 from django.utils import timezone
-from test_activation import LONE
+from test_activation import LONE, activate
 from typer.testing import CliRunner
 
 from export_rows import CAHAYA
@@ -21,6 +21,7 @@ from satupintu.hub.mail.models import OutgoingEmail
 from satupintu.hub.mail.services import send_due
 from satupintu.hub.registration.kswp import load_table
 from satupintu.hub.registration.models import Registration, RegistrationLink, TaxStatus, TaxStatusRecord
+from satupintu.hub.vendors.models import VendorProfile
 
 pytestmark = pytest.mark.django_db
 
@@ -171,6 +172,22 @@ def test_a_branch_the_engine_cannot_place_registers_and_names_the_accounts_for_t
     assert registration.possible_duplicates == [{"portal": "depkes", "user_id": "SINAR"}]
     audit = AuditEvent.objects.get(action="registration.submitted")
     assert audit.data["possible_duplicates"] == registration.possible_duplicates
+
+
+def test_a_branch_at_the_address_of_a_vendor_whose_npwp_changed_at_the_hub_is_a_duplicate(
+    client, smtp, opened, portal_accounts
+):
+    # SINAR's NPWP was changed at the hub (a decided NPWP change): its portal still exports the old one.
+    portal_accounts({**LONE, "status": "cabang"})
+    vendor = activate(LONE).account.identity
+    VendorProfile.objects.filter(user=vendor).update(npwp_canonical="0013121660091000")
+    npwp_step(client, npwp="01.312.166.0-091.000", office_status="cabang")
+    same_place = client.post(
+        "/daftar/data/", details(address=LONE["address"], regency="32.71", postal_code=LONE["postal_code"])
+    )
+    assert same_place.status_code == 409 and "already registered" in text(same_place)
+    assert "LPSE Kementerian Kesehatan" in text(same_place)
+    assert not Registration.objects.exists()
 
 
 @pytest.mark.parametrize(

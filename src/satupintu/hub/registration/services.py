@@ -35,6 +35,8 @@ from satupintu.hub.vendors.models import PortalAccount, VendorProfile
 LINK_MAX_AGE = timedelta(hours=24)
 LINK_HOURS = int(LINK_MAX_AGE.total_seconds() // 3600)  # as the pages and the email say it
 
+# The fields of an address and a name that the engine compares, by the names every source carries.
+_IDENTITY = ("name", "address", "province", "regency", "postal_code")
 _OPEN_REGISTRATIONS = (Registration.State.SUBMITTED, Registration.State.APPROVED)
 
 
@@ -174,10 +176,7 @@ def submit(link: RegistrationLink, application: Application) -> Submitted:
                 user_id=application.user_id,
                 npwp=application.npwp_canonical,
                 status=application.office_status,
-                **{
-                    k: application.identity[k]
-                    for k in ("name", "address", "province", "regency", "postal_code")
-                },
+                **{k: application.identity[k] for k in _IDENTITY},
             )
         )
         if same:
@@ -244,30 +243,45 @@ def _hub_account(application: Application):
 def engine_check(
     new: AccountRecord, besides: Registration | None = None, *, vendor=None
 ) -> tuple[KnownAt, list[dict]]:
-    """The aggregation engine over every account and waiting registration of the new vendor's NPWP, with
-    the new vendor (``besides``: its own registration, when it is checked again at approval): (where it
-    is the same vendor, the accounts it could not tell apart from it).
+    """The aggregation engine over every account, waiting registration and User ID Tunggal of the new
+    vendor's NPWP, with the new vendor (``besides``: its own registration, when it is checked again at
+    approval): (where it is the same vendor, the accounts it could not tell apart from it).
 
     ``vendor`` is a User ID Tunggal checked under a new NPWP: its own accounts are left out, since being
     the same vendor as itself is no duplicate."""
     accounts = PortalAccount.objects.filter(npwp_canonical=new.npwp)
+    # A User ID Tunggal whose NPWP was changed at the hub: its portals still export the old one, so only
+    # its profile carries the new NPWP.
+    changed = VendorProfile.objects.filter(npwp_canonical=new.npwp).exclude(
+        user__portal_accounts__npwp_canonical=new.npwp
+    )
     if vendor is not None:
         accounts = accounts.exclude(identity=vendor)
+        changed = changed.exclude(user=vendor)
     accounts = list(accounts.select_related("portal"))
+    profiles = list(changed.select_related("user", "home_portal"))
     waiting = Registration.objects.filter(npwp_canonical=new.npwp, state=Registration.State.SUBMITTED)
     if besides is not None:
         waiting = waiting.exclude(pk=besides.pk)
     pending = list(waiting.select_related("verifying_portal"))
-    if not accounts and not pending:
+    if not accounts and not pending and not profiles:
         return KnownAt(), []
-    records = [_record_of_account(a) for a in accounts] + [_record_of_registration(r) for r in pending]
+    records = [
+        *(_record_of_account(a) for a in accounts),
+        *(_record_of_registration(r) for r in pending),
+        *(record_of_profile(p) for p in profiles),
+    ]
+    # Where each record is registered: a portal, or None for a registration waiting for verification.
+    where = [a.portal for a in accounts] + [None] * len(pending) + [p.home_portal for p in profiles]
     same, possible = place_among([*records, new])
     if possible:
         return KnownAt(), [{"portal": records[m].portal, "user_id": records[m].user_id} for m in possible]
-    portals = {accounts[m].portal for m in same if m < len(accounts)}
+    portals = {where[m] for m in same if where[m] is not None}
     return (
         KnownAt(
-            tuple(sorted(portals, key=lambda p: p.name)), in_progress=any(m >= len(accounts) for m in same)
+            tuple(sorted(portals, key=lambda p: p.name)),
+            tunggal=any(m >= len(accounts) + len(pending) for m in same),
+            in_progress=any(where[m] is None for m in same),
         ),
         [],
     )
@@ -304,6 +318,17 @@ def _record_of_registration(registration: Registration) -> AccountRecord:
     return _record(registration.verifying_portal.code, registration, registration.office_status, 0)
 
 
+def record_of_profile(profile: VendorProfile) -> AccountRecord:
+    """The engine's record of a User ID Tunggal as its vendor profile holds it, at its home portal."""
+    return AccountRecord(
+        portal=profile.home_portal.code,
+        user_id=profile.user.username,
+        npwp=profile.npwp_canonical,
+        status=profile.status,
+        **{name: getattr(profile, name) for name in _IDENTITY},
+    )
+
+
 def _record(portal: str, source, status: str, packages: int) -> AccountRecord:
     """The engine's record of an account or a registration (both carry these fields by these names)."""
     return AccountRecord(
@@ -312,5 +337,5 @@ def _record(portal: str, source, status: str, packages: int) -> AccountRecord:
         npwp=source.npwp_canonical,
         status=status,
         packages=packages,
-        **{name: getattr(source, name) for name in ("name", "address", "province", "regency", "postal_code")},
+        **{name: getattr(source, name) for name in _IDENTITY},
     )

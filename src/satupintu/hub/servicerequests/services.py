@@ -10,7 +10,7 @@ ticket's thread and closes the ticket, which mails the requester.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from allauth.account.adapter import get_adapter
 from allauth.account.forms import default_token_generator
@@ -24,7 +24,6 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from satupintu.aggregation.records import AccountRecord
 from satupintu.core import npwp as npwp_rules
 from satupintu.hub.audit.services import record
 from satupintu.hub.events.services import publish_vendor_updated
@@ -34,7 +33,7 @@ from satupintu.hub.helpdesk.models import Kind as TicketKind
 from satupintu.hub.helpdesk.uploads import CheckedPdf
 from satupintu.hub.mail.services import mailable, queue
 from satupintu.hub.portals.models import Portal
-from satupintu.hub.registration.services import KnownAt, engine_check, place_among
+from satupintu.hub.registration.services import KnownAt, engine_check, record_of_profile
 from satupintu.hub.servicerequests import documents
 from satupintu.hub.servicerequests.documents import Kind
 from satupintu.hub.servicerequests.models import ServiceRequest
@@ -47,8 +46,6 @@ TITLES = {
     Kind.NPWP_CHANGE: "Perubahan NPWP Perusahaan",
     Kind.EMAIL_CHANGE: "Perubahan Alamat Email Perusahaan",
 }
-
-_IDENTITY_FIELDS = ("name", "address", "province", "regency", "postal_code")
 
 
 class Refused(Exception):
@@ -218,50 +215,7 @@ def npwp_check(profile: VendorProfile, new_npwp: str) -> tuple[KnownAt, list[dic
     """The duplicate check of a vendor under a new NPWP, at its address: (where a vendor that the engine
     finds to be the same one is registered, the accounts it cannot tell apart from it). The vendor's own
     accounts are left out."""
-    mine = AccountRecord(
-        portal=profile.home_portal.code,
-        user_id=profile.user.username,
-        npwp=new_npwp,
-        status=profile.status,
-        **{name: getattr(profile, name) for name in _IDENTITY_FIELDS},
-    )
-    same, possible = engine_check(mine, vendor=profile.user)
-    more_same, more_possible = _check_profiles(mine, profile)
-    if more_same:
-        same = KnownAt(
-            tuple(sorted({*same.portals, *more_same}, key=lambda p: p.name)),
-            tunggal=True,
-            in_progress=same.in_progress,
-        )
-    return same, possible + more_possible
-
-
-def _check_profiles(mine: AccountRecord, profile: VendorProfile) -> tuple[list[Portal], list[dict]]:
-    """The engine over the other vendors whose profile has the NPWP but none of whose accounts do: those
-    whose NPWP was changed here, while their portals still export the old one. (portals where one is the
-    same vendor, the ones it cannot tell apart.)"""
-    others = list(
-        VendorProfile.objects.filter(npwp_canonical=mine.npwp)
-        .exclude(user=profile.user)
-        .exclude(user__portal_accounts__npwp_canonical=mine.npwp)
-        .select_related("user", "home_portal")
-    )
-    if not others:
-        return [], []
-    records = [
-        AccountRecord(
-            portal=other.home_portal.code,
-            user_id=other.user.username,
-            npwp=other.npwp_canonical,
-            status=other.status,
-            **{name: getattr(other, name) for name in _IDENTITY_FIELDS},
-        )
-        for other in others
-    ]
-    same, possible = place_among([*records, mine])
-    if possible:
-        return [], [{"portal": records[m].portal, "user_id": records[m].user_id} for m in possible]
-    return [others[m].home_portal for m in same], []
+    return engine_check(replace(record_of_profile(profile), npwp=new_npwp), vendor=profile.user)
 
 
 # Deciding ------------------------------------------------------------------------------------------------
