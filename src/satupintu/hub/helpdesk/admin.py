@@ -29,7 +29,7 @@ class AttachmentInline(ReadOnlyInline):
 
 class EvaluationInline(ReadOnlyInline):
     model = Evaluation
-    fields = (*Evaluation.SERVICE_FIELDS, *Evaluation.PROBLEM_FIELDS, "comment", "created_at")
+    fields = (*Evaluation.FIELDS, "comment", "created_at")
     readonly_fields = fields
 
 

@@ -12,8 +12,6 @@ from satupintu.hub.accounts.forms import new_password_field, security_code_field
 from satupintu.hub.accounts.models import User
 from satupintu.hub.helpdesk import uploads
 from satupintu.hub.helpdesk.models import (
-    PROBLEM_QUESTIONS,
-    SERVICE_QUESTIONS,
     Category,
     Evaluation,
     Kind,
@@ -291,11 +289,7 @@ class EvaluationForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        questions = [
-            *zip(Evaluation.SERVICE_FIELDS, SERVICE_QUESTIONS, strict=True),
-            *zip(Evaluation.PROBLEM_FIELDS, PROBLEM_QUESTIONS, strict=True),
-        ]
-        for name, question in questions:
+        for name, question in Evaluation.QUESTIONS.items():
             self.fields[name] = forms.TypedChoiceField(
                 label=question,
                 choices=Rating.choices,
@@ -307,7 +301,7 @@ class EvaluationForm(forms.Form):
                     % {"question": question},
                 },
             )
-        self.order_fields([*Evaluation.SERVICE_FIELDS, *Evaluation.PROBLEM_FIELDS, "comment"])
+        self.order_fields([*Evaluation.FIELDS, "comment"])
 
     def service_rows(self):
         return [self[name] for name in Evaluation.SERVICE_FIELDS]
@@ -316,9 +310,7 @@ class EvaluationForm(forms.Form):
         return [self[name] for name in Evaluation.PROBLEM_FIELDS]
 
     def answers(self) -> dict[str, int]:
-        return {
-            name: self.cleaned_data[name] for name in Evaluation.SERVICE_FIELDS + Evaluation.PROBLEM_FIELDS
-        }
+        return {name: self.cleaned_data[name] for name in Evaluation.FIELDS}
 
 
 class SignupForm(forms.Form):

@@ -242,6 +242,9 @@ class Evaluation(models.Model):
 
     SERVICE_FIELDS = tuple(f"service_{n}" for n in range(1, 7))
     PROBLEM_FIELDS = ("problem_1", "problem_2")
+    FIELDS = SERVICE_FIELDS + PROBLEM_FIELDS
+    # Each answer's question, by its field.
+    QUESTIONS = dict(zip(FIELDS, SERVICE_QUESTIONS + PROBLEM_QUESTIONS, strict=True))
 
     class Meta:
         verbose_name = _("evaluation")

@@ -298,11 +298,9 @@ def evaluate(ticket: Ticket, user, answers: dict[str, int], comment: str = "") -
             raise NotAllowed(_("A ticket is evaluated once it is closed."))
         if Evaluation.objects.filter(ticket=ticket).exists():
             raise NotAllowed(_("This ticket has been evaluated already."))
-        fields = Evaluation.SERVICE_FIELDS + Evaluation.PROBLEM_FIELDS
-        evaluation = Evaluation.objects.create(
-            ticket=ticket, comment=comment, **{f: answers[f] for f in fields}
-        )
-        record("helpdesk.evaluated", ticket, user, **{f: answers[f] for f in fields})
+        given = {f: answers[f] for f in Evaluation.FIELDS}
+        evaluation = Evaluation.objects.create(ticket=ticket, comment=comment, **given)
+        record("helpdesk.evaluated", ticket, user, **given)
     return evaluation
 
 
@@ -340,17 +338,16 @@ def report(scope: Scope, since: date | None = None, until: date | None = None, n
     if until:
         tickets = tickets.filter(created_at__date__lte=until)
     evaluations = Evaluation.objects.filter(ticket__in=tickets)
-    fields = Evaluation.SERVICE_FIELDS + Evaluation.PROBLEM_FIELDS
-    averages = evaluations.aggregate(**{f: Avg(f) for f in fields})
+    averages = evaluations.aggregate(**{f: Avg(f) for f in Evaluation.FIELDS})
     by_portal = []
-    for row in _by_portal(tickets, fields, now or timezone.now()):
+    for row in _by_portal(tickets, now or timezone.now()):
         # The portal's rating: the mean answer over every question of its evaluations.
         total = row.pop("rating_sum")
         closed = row["count"] - row["open"]
         row["closed_in_time"] = sum(row.pop(f"in_time_{c}") for c in Category.values)
         row["open_late"] = sum(row.pop(f"late_{c}") for c in Category.values)
         row["in_time_share"] = row["closed_in_time"] / closed if closed else None
-        by_portal.append({**row, "rating": total / len(fields) if total is not None else None})
+        by_portal.append({**row, "rating": total / len(Evaluation.FIELDS) if total is not None else None})
     return Report(
         by_status=list(tickets.values("status").annotate(count=Count("id")).order_by("status")),
         by_category=list(tickets.values("category").annotate(count=Count("id")).order_by("category")),
@@ -360,8 +357,9 @@ def report(scope: Scope, since: date | None = None, until: date | None = None, n
     )
 
 
-def _by_portal(tickets: QuerySet[Ticket], fields: tuple[str, ...], now):
-    total = sum((F(f"evaluation__{f}") for f in fields[1:]), F(f"evaluation__{fields[0]}"))
+def _by_portal(tickets: QuerySet[Ticket], now):
+    first, *rest = Evaluation.FIELDS
+    total = sum((F(f"evaluation__{f}") for f in rest), F(f"evaluation__{first}"))
     # Against each category's service target: closed within it, or still open past it.
     against_target = {}
     for category in Category.values:

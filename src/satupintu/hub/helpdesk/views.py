@@ -25,8 +25,6 @@ from satupintu.hub.helpdesk.forms import (
     taken_message,
 )
 from satupintu.hub.helpdesk.models import (
-    PROBLEM_QUESTIONS,
-    SERVICE_QUESTIONS,
     Activity,
     Category,
     Evaluation,
@@ -189,11 +187,9 @@ def _ticket_page(request, ticket, forms: dict, status: int = 200):
 
 
 def _evaluation_rows(evaluation: Evaluation) -> list[tuple[str, str]]:
-    fields = Evaluation.SERVICE_FIELDS + Evaluation.PROBLEM_FIELDS
-    questions = SERVICE_QUESTIONS + PROBLEM_QUESTIONS
     return [
         (question, getattr(evaluation, f"get_{name}_display")())
-        for name, question in zip(fields, questions, strict=True)
+        for name, question in Evaluation.QUESTIONS.items()
     ]
 
 
@@ -284,8 +280,7 @@ def reports(request):
     chosen = period.cleaned_data if period.is_valid() else {}
     report = services.report(scope, chosen.get("since"), chosen.get("until"))
     statuses, categories = dict(Status.choices), dict(Category.choices)
-    fields = Evaluation.SERVICE_FIELDS + Evaluation.PROBLEM_FIELDS
-    questions = dict(zip(fields, SERVICE_QUESTIONS + PROBLEM_QUESTIONS, strict=True))
+    questions = Evaluation.QUESTIONS
     return render(
         request,
         "helpdesk/reports.html",
