@@ -56,9 +56,9 @@ def look_up(request: LookUp, *, actor=None, ip: str = "") -> None:
         "npwp": npwp_rules.format_display(request.npwp),
         "found": found,
         "hub": settings.SATUPINTU_ISSUER,
-        "forgot_password": _absolute("account_reset_password"),
-        "activation": _absolute("activation:start"),
-        "email_change": _absolute("servicerequests:email_change"),
+        "forgot_password": hub_url("account_reset_password"),
+        "activation": hub_url("activation:start"),
+        "email_change": hub_url("servicerequests:email_change"),
         "documents": [d.text for d in documents.checklist(documents.Kind.EMAIL_CHANGE)],
     }
     template = "user_ids" if found else "no_user_id"
@@ -132,7 +132,3 @@ def _tunggal(profile: VendorProfile) -> Found:
     return Found(
         profile.user.username, profile.home_portal.name, tunggal=True, email=profile.user.email.strip()
     )
-
-
-def _absolute(name: str) -> str:
-    return hub_url(name)

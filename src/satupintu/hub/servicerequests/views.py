@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from satupintu.core import npwp as npwp_rules
 from satupintu.hub.answer_time import no_sooner_than
+from satupintu.hub.selfservice.services import vendor_of
 from satupintu.hub.servicerequests import documents, lookup, services
 from satupintu.hub.servicerequests.documents import Kind
 from satupintu.hub.servicerequests.forms import (
@@ -27,7 +28,6 @@ from satupintu.hub.servicerequests.forms import (
     UserIdLookupForm,
 )
 from satupintu.hub.servicerequests.models import ServiceRequest
-from satupintu.hub.vendors.models import VendorProfile
 
 # The ticket of the request just submitted, for the page that follows it.
 _SUBMITTED = "servicerequest_submitted"
@@ -39,7 +39,7 @@ _LOOKUP_EMAIL_RATE_ACTION = "user_id_lookup_email"
 
 @require_GET
 def index(request):
-    vendor = _vendor(request.user)
+    vendor = vendor_of(request.user)
     requests = (
         ServiceRequest.objects.filter(vendor=request.user, ticket__requester=request.user)
         .select_related("ticket")
@@ -91,12 +91,6 @@ def user_id_sent(request):
 # The vendor's changes ------------------------------------------------------------------------------------
 
 
-def _vendor(user) -> VendorProfile | None:
-    if not user.is_authenticated:
-        return None
-    return VendorProfile.objects.select_related("home_portal").filter(user=user).first()
-
-
 def vendor_required(view):
     """Signed in (else to the sign-in page, and back), and a vendor (else a page that says so)."""
 
@@ -104,7 +98,7 @@ def vendor_required(view):
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        vendor = _vendor(request.user)
+        vendor = vendor_of(request.user)
         if vendor is None:
             return render(request, "servicerequests/not_vendor.html", status=403)
         return view(request, *args, vendor=vendor, **kwargs)
