@@ -26,6 +26,26 @@ _NPWP_PROBLEMS = {
 }
 
 
+def npwp_field(label=None) -> forms.CharField:
+    """An NPWP as typed, in either form, with its separators (checked by `canonical_npwp`)."""
+    return forms.CharField(
+        label=label or _("NPWP"),
+        max_length=30,
+        error_messages={
+            "required": _NPWP_PROBLEMS[npwp.NpwpProblem.EMPTY],
+            "max_length": _("NPWP: at most %(limit_value)d characters. Enter its 15 or 16 digits."),
+        },
+    )
+
+
+def canonical_npwp(value: str) -> str:
+    """The 16-digit form of a typed NPWP; a `ValidationError` that names what is wrong with it."""
+    checked = npwp.check(value)
+    if checked.canonical is None:
+        raise forms.ValidationError(_NPWP_PROBLEMS[checked.problem], code=checked.problem.value)
+    return checked.canonical
+
+
 class EmailForm(forms.Form):
     """Stage 1: the address that will receive the link, and the security code."""
 
@@ -55,17 +75,10 @@ class NpwpForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose whether this is the head office or a branch.")},
     )
-    npwp = forms.CharField(
-        label=_("NPWP"),
-        max_length=30,
-        error_messages={"required": _NPWP_PROBLEMS[npwp.NpwpProblem.EMPTY]},
-    )
+    npwp = npwp_field()
 
     def clean_npwp(self) -> str:
-        checked = npwp.check(self.cleaned_data["npwp"])
-        if checked.canonical is None:
-            raise forms.ValidationError(_NPWP_PROBLEMS[checked.problem], code=checked.problem.value)
-        return checked.canonical
+        return canonical_npwp(self.cleaned_data["npwp"])
 
 
 class DetailsForm(VendorIdentityForm):

@@ -9,12 +9,11 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from satupintu.core import npwp
 from satupintu.hub.accounts.forms import security_code_field
 from satupintu.hub.accounts.validators import password_meter
 from satupintu.hub.helpdesk.forms import PdfFilesField
 from satupintu.hub.portals.models import Portal
-from satupintu.hub.registration.forms import _NPWP_PROBLEMS as NPWP_PROBLEMS
+from satupintu.hub.registration.forms import canonical_npwp, npwp_field
 from satupintu.hub.servicerequests import documents
 
 _EMAIL_INVALID = _("Email: this is not an email address. Write it as name@example.co.id.")
@@ -61,24 +60,6 @@ class NewPasswordForm(ResetPasswordKeyForm):
 # User ID look-up --------------------------------------------------------------------------------------
 
 
-def _npwp_field(label=None) -> forms.CharField:
-    return forms.CharField(
-        label=label or _("NPWP"),
-        max_length=30,
-        error_messages={
-            "required": NPWP_PROBLEMS[npwp.NpwpProblem.EMPTY],
-            "max_length": _("NPWP: at most %(limit_value)d characters. Enter its 15 or 16 digits."),
-        },
-    )
-
-
-def _canonical_npwp(value: str) -> str:
-    checked = npwp.check(value)
-    if checked.canonical is None:
-        raise forms.ValidationError(NPWP_PROBLEMS[checked.problem], code=checked.problem.value)
-    return checked.canonical
-
-
 class UserIdLookupForm(forms.Form):
     """The company's data the LPSEs ask for (FAQ 1), and the security code."""
 
@@ -99,7 +80,7 @@ class UserIdLookupForm(forms.Form):
             "max_length": _("Address: at most %(limit_value)d characters. Shorten it."),
         },
     )
-    npwp = _npwp_field()
+    npwp = npwp_field()
     email = forms.EmailField(
         label=_("Registered email"),
         max_length=254,
@@ -112,7 +93,7 @@ class UserIdLookupForm(forms.Form):
     captcha = security_code_field()
 
     def clean_npwp(self) -> str:
-        return _canonical_npwp(self.cleaned_data["npwp"])
+        return canonical_npwp(self.cleaned_data["npwp"])
 
 
 # Requests with documents -------------------------------------------------------------------------------
@@ -127,7 +108,7 @@ def _scans_field() -> PdfFilesField:
 
 
 class NpwpChangeForm(forms.Form):
-    new_npwp = _npwp_field(_("New NPWP"))
+    new_npwp = npwp_field(_("New NPWP"))
     files = _scans_field()
 
     def __init__(self, *args, current: str, **kwargs):
@@ -135,7 +116,7 @@ class NpwpChangeForm(forms.Form):
         self.current = current
 
     def clean_new_npwp(self) -> str:
-        new = _canonical_npwp(self.cleaned_data["new_npwp"])
+        new = canonical_npwp(self.cleaned_data["new_npwp"])
         if new == self.current:
             raise forms.ValidationError(
                 _("New NPWP: this is the NPWP the account has now. Enter the new one."), code="same"
@@ -178,7 +159,7 @@ class PasswordResetForm(forms.Form):
             "max_length": _("User ID: at most %(limit_value)d characters. Check the user ID."),
         },
     )
-    npwp = _npwp_field(_("The company's NPWP"))
+    npwp = npwp_field(_("The company's NPWP"))
     delivery_email = forms.EmailField(
         label=_("Email for the new-password link"),
         max_length=254,
@@ -208,7 +189,7 @@ class PasswordResetForm(forms.Form):
     files = _scans_field()
 
     def clean_npwp(self) -> str:
-        return _canonical_npwp(self.cleaned_data["npwp"])
+        return canonical_npwp(self.cleaned_data["npwp"])
 
 
 # The officer's decision --------------------------------------------------------------------------------
