@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.core import signing
@@ -24,11 +23,10 @@ from satupintu.hub.activation.services import lock_user_id, user_id_available
 from satupintu.hub.audit.services import record
 from satupintu.hub.helpdesk.models import PublicAccount
 from satupintu.hub.mail.services import queue
+from satupintu.hub.registration.services import LINK_HOURS, LINK_MAX_AGE
 
 _SALT = "satupintu.helpdesk.signup"
-# As the registration link: a day covers someone who reads mail the next morning.
-LINK_MAX_AGE = timedelta(hours=24)
-LINK_HOURS = int(LINK_MAX_AGE.total_seconds() // 3600)
+# The link works as long as the registration's link (LINK_MAX_AGE), for the same reason.
 
 
 class LinkProblem(Exception):
