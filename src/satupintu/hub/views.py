@@ -1,7 +1,7 @@
 from django.shortcuts import render
 
-from satupintu.hub.helpdesk.services import pending_registration
 from satupintu.hub.registration import documents
+from satupintu.hub.registration.services import pending_registration
 from satupintu.hub.vendors.models import PortalAccount
 from satupintu.hub.verification.services import online_ticket
 

@@ -34,6 +34,7 @@ from satupintu.hub.mail.services import mailable, queue
 from satupintu.hub.portals.models import Portal
 from satupintu.hub.portals.scope import Scope, scope_for
 from satupintu.hub.registration.models import Registration
+from satupintu.hub.registration.services import pending_registration
 
 
 class NotVisible(Exception):
@@ -96,17 +97,6 @@ def home_portal_of(user) -> Portal | None:
         return vendor.home_portal
     registration = pending_registration(user)
     return registration.verifying_portal if registration else None
-
-
-def pending_registration(user) -> Registration | None:
-    """The registration of ``user`` that waits for its LPSE's verification, if any."""
-    if not user.is_authenticated:
-        return None
-    return (
-        Registration.objects.select_related("verifying_portal")
-        .filter(account=user, state=Registration.State.SUBMITTED)
-        .first()
-    )
 
 
 @dataclass(frozen=True)

@@ -134,6 +134,17 @@ def known_head_office(npwp_canonical: str, office_status: str) -> KnownAt:
     return KnownAt(tuple(portals), tunggal, in_progress)
 
 
+def pending_registration(user) -> Registration | None:
+    """The registration of ``user`` that waits for its LPSE's verification, if any."""
+    if not user.is_authenticated:
+        return None
+    return (
+        Registration.objects.select_related("verifying_portal")
+        .filter(account=user, state=Registration.State.SUBMITTED)
+        .first()
+    )
+
+
 # Submission ---------------------------------------------------------------------------------------------
 
 

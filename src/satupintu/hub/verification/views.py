@@ -10,10 +10,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from satupintu.hub.helpdesk.services import NotAllowed, pending_registration
+from satupintu.hub.helpdesk.services import NotAllowed
 from satupintu.hub.paging import page_of
 from satupintu.hub.registration import documents
 from satupintu.hub.registration.models import Registration
+from satupintu.hub.registration.services import pending_registration
 from satupintu.hub.verification import forms, services
 
 
