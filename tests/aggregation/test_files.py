@@ -161,6 +161,24 @@ def test_an_account_without_npwp_is_proposed_to_a_group_of_another_shard(write_c
     assert out.read_text(encoding="utf-8") == reference(path)[0]
 
 
+def test_a_proposal_settled_across_shards_is_no_user_id_collision_with_its_group(write_csv, tmp_path):
+    # Its own shard sees the account without NPWP alone, and the other shard sees the same user ID in
+    # a group of its own: held in two shards. Once the account is proposed to that group, the user ID
+    # is held by one group, which is no collision.
+    company = _npwp_of_the_other_shard("")
+    path = write_csv(
+        csv_text([row(user_id="CAHAYA", npwp=""), row(user_id="CAHAYA", npwp=company, portal="jabarprov")])
+    )
+    out = tmp_path / "groups.csv"
+    outcome = aggregate_file(path, out, shards=2)
+    assert outcome.shards == 2
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert rows[0]["group_id"] == rows[1]["group_id"]
+    assert not any("USER_ID_COLLISION" in r["findings"] for r in rows)
+    assert out.read_text(encoding="utf-8") == reference(path)[0]
+    assert outcome.summary == reference(path)[1]
+
+
 @pytest.mark.parametrize("owner_finds", [True, False], ids=["own-shard-too", "other-shard-only"])
 def test_groups_of_two_shards_that_both_qualify_rule_the_proposal_out(write_csv, tmp_path, owner_finds):
     # Two companies in one building with one consultant's email: the account without NPWP could be

@@ -6,6 +6,8 @@ import csv
 import io
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from satupintu.aggregation.io import (
     GROUP_COLUMNS,
@@ -13,6 +15,7 @@ from satupintu.aggregation.io import (
     REQUIRED_COLUMNS,
     CsvFormatError,
     Rejection,
+    group_row,
     open_export,
     parse_registered_at,
     read_accounts,
@@ -421,6 +424,17 @@ def test_write_groups_and_rejections_round_trip():
         ["line", "portal", "user_id", "field", "reason"],
         ["3", "lkpp", "u", "packages", "bad, really"],
     ]
+
+
+@given(
+    st.text(alphabet=st.sampled_from('ab ,"\r\n;\x1fé'), max_size=8),
+    st.text(alphabet=st.sampled_from('AB,"\r\n_'), min_size=1, max_size=8),
+    st.sampled_from(["", "USER_ID_COLLISION", "NPWP_INVALID;REGION_INVALID"]),
+)
+def test_a_group_row_is_written_as_the_csv_module_writes_it(portal, user_id, findings):
+    expected = io.StringIO()
+    csv.writer(expected, lineterminator="\n").writerow((portal, user_id, "G0a1b2c3d4e5f", "single", findings))
+    assert group_row(portal, user_id, "G0a1b2c3d4e5f", "single", findings) == expected.getvalue()
 
 
 def test_a_row_holding_a_nul_character_is_rejected():

@@ -22,30 +22,21 @@ from __future__ import annotations
 
 import bisect
 import multiprocessing
-import operator
 import os
 import traceback
+from array import array
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from satupintu.aggregation.engine import (
-    AggregationResult,
-    Finding,
-    aggregate,
-    group_id,
-    npwp_keys,
-    shared_by_several,
-)
-from satupintu.aggregation.io import Guest, Rejection, open_export, read_accounts, write_groups
+from satupintu.aggregation.engine import AggregationResult, Finding, Role, aggregate, group_id
+from satupintu.aggregation.io import Guest, Rejection, group_row, open_export, read_accounts, write_groups
 from satupintu.aggregation.records import AccountRecord, email_key, user_id_key
 from satupintu.bulk import paused_gc
 
 # Below this many bytes a file is aggregated in one process: starting others would cost more.
 PARALLEL_FROM_BYTES = 8 * 1024 * 1024
-# Findings that depend on accounts of other shards: the parent computes them over the whole file.
-_ACROSS_SHARDS = (Finding.USER_ID_COLLISION, Finding.EMAIL_SHARED)
 _ORDER = {f.value: k for k, f in enumerate(Finding)}
 
 
@@ -67,25 +58,48 @@ class FileAggregation:
     shards: int = 1
 
 
+# Joins a column's values for the trip between processes: no field holds a NUL (the reader rejects
+# such rows), and one long text pickles as one copy where a million short ones pickle one by one.
+_JOIN = "\x00"
+_COLUMNS = ("rows", "user_id_keys", "emails", "accounts", "group_ids")
+
+
 @dataclass
 class _Shard:
     """One shard's accounts in file order, reduced to what the parent still needs."""
 
     lines: list[int]
-    portals: list[str]
-    user_ids: list[str]
+    # Each account's GROUPS.csv row, line end included, with the findings this shard could see.
+    rows: list[str]
     user_id_keys: list[str]
     emails: list[str]
-    npwp_keys: list[str]
+    # Portal and user ID key, joined by a unit separator (a user ID holds no control character): one
+    # account of the hub.
+    accounts: list[str]
     group_ids: list[str]
-    roles: list[str]
-    findings: list[tuple[str, ...]]
+    roles: Counter[str]
+    findings: Counter[str]
     rejections: list[Rejection]
     explanations: list[tuple[int, str]]
     # By line: this shard's accounts of invalid NPWP, and the guests, with the group each is proposed to
     # here ("" none, "?" ruled out here); see engine.AggregationResult.npwp_proposals.
     npwp_proposals: dict[int, str] = field(default_factory=dict)
     guest_proposals: dict[int, str] = field(default_factory=dict)
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state["lines"] = array("q", self.lines).tobytes()
+        for name in _COLUMNS:
+            state[name] = _JOIN.join(state[name])
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        lines = array("q")
+        lines.frombytes(state["lines"])
+        state["lines"] = lines.tolist()
+        for name in _COLUMNS:
+            state[name] = state[name].split(_JOIN) if state["lines"] else []
+        self.__dict__.update(state)
 
 
 def _run_shard(
@@ -112,8 +126,9 @@ def _reduce(
     result: AggregationResult, rejections: list[Rejection], explain: bool, guests: list[AccountRecord]
 ) -> _Shard:
     records = result.records
-    across = {f.value for f in _ACROSS_SHARDS}
     group_ids = [result.groups[g].group_id for g in result.group_of]
+    roles = [role.value for role in result.roles]
+    codes = [";".join(found) for found in result.findings]
     explanations = []
     if explain:
         explanations = [
@@ -121,16 +136,19 @@ def _reduce(
             for g in result.groups
             if len(g.members) > 1 or g.review
         ]
+    user_id_keys = [user_id_key(r.user_id) for r in records]
     return _Shard(
         lines=[r.line for r in records],
-        portals=[r.portal for r in records],
-        user_ids=[r.user_id for r in records],
-        user_id_keys=[user_id_key(r.user_id) for r in records],
+        rows=[
+            group_row(r.portal, r.user_id, gid, role, found)
+            for r, gid, role, found in zip(records, group_ids, roles, codes, strict=True)
+        ],
+        user_id_keys=user_id_keys,
         emails=[email_key(r.email) for r in records],
-        npwp_keys=npwp_keys(records, result.canonical),
+        accounts=[f"{r.portal}\x1f{key}" for r, key in zip(records, user_id_keys, strict=True)],
         group_ids=group_ids,
-        roles=[role.value for role in result.roles],
-        findings=[tuple(f.value for f in found if f.value not in across) for found in result.findings],
+        roles=Counter(roles),
+        findings=Counter(f.value for found in result.findings for f in found),
         rejections=rejections,
         explanations=explanations,
         npwp_proposals={records[i].line: code for i, code in result.npwp_proposals.items()},
@@ -176,12 +194,11 @@ def aggregate_file(
     # of objects too, and each collection pass then walks this shard's as well (about a second at 1M).
     with paused_gc():
         parts = _run_shards(source, count, explain, progress) if count > 1 else None
-        if parts is not None and not (_combinable(parts) and _settle_proposals(parts, explain)):
-            parts = None
-        if parts is None:
+        settled = _settle_proposals(parts, explain) if parts is not None and _combinable(parts) else None
+        if parts is None or settled is None:
             parts = [_run_shard(source, (0, 1), explain, progress)]
-            count = 1
-        return _write(parts, output, count)
+            count, settled = 1, []
+        return _write(parts, output, count, settled)
 
 
 def _run_shards(
@@ -236,82 +253,124 @@ def _run_shards(
 
 def _combinable(parts: list[_Shard]) -> bool:
     """False when shards must not be combined: a user ID repeated across shards, or colliding group ids."""
-    accounts: set[tuple[str, str]] = set()
-    owner: dict[str, int] = {}
-    for number, part in enumerate(parts):
-        before = len(accounts)
-        accounts.update(zip(part.portals, part.user_id_keys, strict=True))
-        if len(accounts) != before + len(part.portals):
-            return False
-        for gid in set(part.group_ids):
-            if owner.setdefault(gid, number) != number:
-                return False
-    return True
+    return not _held_by_several([part.accounts for part in parts]) and not _held_by_several(
+        [part.group_ids for part in parts]
+    )
 
 
-def _settle_proposals(parts: list[_Shard], explain: bool) -> bool:
+def _held_by_several(columns: list[list[str]]) -> set[str]:
+    """The non-empty values that occur in more than one of ``columns`` (each a shard's)."""
+    sets = [set(column) for column in columns]
+    several: set[str] = set()
+    for k, values in enumerate(sets):
+        for other in sets[k + 1 :]:
+            several |= values & other
+    several.discard("")
+    return several
+
+
+def _settle_proposals(parts: list[_Shard], explain: bool) -> list[tuple[int, int]] | None:
     """Settle each account of invalid NPWP as the whole-file engine would: proposed to the one group of
-    any shard that qualifies, where no shard rules it out. False when the single-process path must run
-    instead: explanations were asked for, or an account left alone would take a group's id."""
+    any shard that qualifies, where no shard rules it out. Returns the accounts whose group changed (by
+    shard and position), or None when the single-process path must run instead: explanations were
+    asked for, or an account left alone would take a group's id."""
     elsewhere: dict[int, list[str]] = {}
     for part in parts:
         for line, code in part.guest_proposals.items():
             elsewhere.setdefault(line, []).append(code)
-    changes: list[tuple[_Shard, int, str]] = []
-    for part in parts:
+    changes: list[tuple[int, int, str]] = []
+    for number, part in enumerate(parts):
         for line, own in part.npwp_proposals.items():
             codes = [own, *elsewhere.get(line, ())]
             found = [code for code in codes if code not in ("", "?")]
             settled = found[0] if len(found) == 1 and "?" not in codes else ""
             if settled != (own if own != "?" else ""):  # "?" here left it alone here too
-                changes.append((part, line, settled))
-    if not changes:
-        return True
-    if explain:
-        return False
-    taken = {gid for part in parts for gid in part.group_ids}
-    for part, line, settled in changes:
-        position = bisect.bisect_left(part.lines, line)  # a shard's lines are in file order
+                position = bisect.bisect_left(part.lines, line)  # a shard's lines are in file order
+                changes.append((number, position, settled))
+    if changes and explain:
+        return None
+    taken = {gid for part in parts for gid in part.group_ids} if changes else set()
+    for number, position, settled in changes:
+        part = parts[number]
         if not settled:  # alone after all: the id its own group would have had
-            settled = group_id(part.portals[position], part.user_id_keys[position], set())
+            portal = part.accounts[position].rpartition("\x1f")[0]
+            settled = group_id(portal, part.user_id_keys[position], set())
             if settled in taken:
-                return False
+                return None
         part.group_ids[position] = settled
-    return True
+        # The last three fields (group id, role, findings) hold no comma.
+        head, _, role, findings = part.rows[position].rsplit(",", 3)
+        part.rows[position] = f"{head},{settled},{role},{findings}"
+    return [(number, position) for number, position, _ in changes]
 
 
-def _write(parts: list[_Shard], output: Path, count: int) -> FileAggregation:
-    lines = [line for part in parts for line in part.lines]
-    # Each shard is in file order already: sorting positions by line merges sorted runs.
-    pick = operator.itemgetter(*sorted(range(len(lines)), key=lines.__getitem__)) if lines else None
-
-    def column(name: str) -> list:
-        values = [value for part in parts for value in getattr(part, name)]
-        return [] if pick is None else list(pick(values)) if len(values) > 1 else values
-
-    portals, user_ids, group_ids = column("portals"), column("user_ids"), column("group_ids")
-    roles, findings = column("roles"), column("findings")
-    extra: dict[int, list[str]] = {}
-    for finding, keys, values in (
-        (Finding.USER_ID_COLLISION, column("user_id_keys"), group_ids),
-        (Finding.EMAIL_SHARED, column("emails"), column("npwp_keys")),
-    ):
-        for i in shared_by_several(keys, values):
-            extra.setdefault(i, []).append(finding.value)
-    for i, more in extra.items():
-        findings[i] = tuple(sorted((*findings[i], *more), key=_ORDER.__getitem__))
-    codes = [";".join(found) if found else "" for found in findings]
+def _write(parts: list[_Shard], output: Path, count: int, settled: list[tuple[int, int]]) -> FileAggregation:
+    findings = sum((part.findings for part in parts), Counter())
+    for (number, position), (removed, added) in _findings_across_shards(parts, settled).items():
+        part = parts[number]
+        head, _, codes = part.rows[position][:-1].rpartition(",")
+        before = set(codes.split(";")) if codes else set()
+        found = before - removed | added
+        findings.subtract(before)
+        findings.update(found)
+        part.rows[position] = f"{head},{';'.join(sorted(found, key=_ORDER.__getitem__))}\n"
+    # Each shard's rows are in file order; placing them by line merges them.
+    by_line: list[str] = [""] * (max((part.lines[-1] for part in parts if part.lines), default=0) + 1)
+    for part in parts:
+        for line, text in zip(part.lines, part.rows, strict=True):
+            by_line[line] = text
     with output.open("w", newline="", encoding="utf-8") as stream:
-        write_groups(stream, zip(portals, user_ids, group_ids, roles, codes, strict=True))
+        write_groups(stream, ())
+        stream.write("".join(by_line))
 
-    # Counted in C (Counter), each kind in the order it is first met, as the summary lists them.
-    summary: dict[str, int] = {"accounts": len(lines)}
-    sizes = Counter(group_ids)
+    summary: dict[str, int] = {"accounts": sum(len(part.lines) for part in parts)}
+    sizes = Counter(gid for part in parts for gid in part.group_ids)
     summary["groups"] = len(sizes)
     summary["groups_of_two_or_more"] = sum(1 for size in sizes.values() if size > 1)
-    summary.update((f"role_{role}", n) for role, n in Counter(roles).items())
-    codes_found = Counter(code for found in findings for code in found)
-    summary.update((f"finding_{code}", n) for code, n in codes_found.items())
+    roles = sum((part.roles for part in parts), Counter())
+    summary.update((f"role_{role.value}", roles[role.value]) for role in Role if roles[role.value])
+    summary.update((f"finding_{f.value}", findings[f.value]) for f in Finding if findings[f.value] > 0)
     rejections = sorted((r for part in parts for r in part.rejections), key=lambda r: r.line)
     explanations = [text for _, text in sorted(e for part in parts for e in part.explanations)]
     return FileAggregation(summary, rejections, explanations, count)
+
+
+def _findings_across_shards(
+    parts: list[_Shard], settled: list[tuple[int, int]]
+) -> dict[tuple[int, int], tuple[set[str], set[str]]]:
+    """The findings to remove and to add, by shard and position, once every shard is seen.
+
+    A key (user ID, email) held in two shards is held by two groups: group ids are unique across shards,
+    and an NPWP's accounts are all in one shard. Each shard found its own keys held by several groups
+    already. Only a user ID of an account whose group the parent settled is worked out again from
+    every shard's accounts: the shards saw that account in another group.
+    """
+    changes: dict[tuple[int, int], tuple[set[str], set[str]]] = {}
+    redone = {parts[number].user_id_keys[position] for number, position in settled}
+    for finding, columns in (
+        (Finding.USER_ID_COLLISION.value, [part.user_id_keys for part in parts]),
+        (Finding.EMAIL_SHARED.value, [part.emails for part in parts]),
+    ):
+        several = _held_by_several(columns) if len(parts) > 1 else set()
+        if finding == Finding.USER_ID_COLLISION.value:
+            several -= redone
+            wanted = several | redone
+        else:
+            wanted = several
+        if not wanted:
+            continue
+        groups: dict[str, set[str]] = {}
+        holders: list[tuple[int, int, str]] = []
+        for number, keys in enumerate(columns):
+            for position, key in enumerate(keys):
+                if key in wanted:
+                    holders.append((number, position, key))
+                    if key in redone:
+                        groups.setdefault(key, set()).add(parts[number].group_ids[position])
+        for number, position, key in holders:
+            removed, added = changes.setdefault((number, position), (set(), set()))
+            if key in several or len(groups.get(key, ())) > 1:
+                added.add(finding)
+            else:
+                removed.add(finding)
+    return changes

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import re
 import sys
 import zlib
@@ -332,13 +333,27 @@ def split_by_portal(source: Path, folder: Path, extra: Iterable[dict[str, str]] 
 
 def write_groups(stream: TextIO, rows: Iterable[tuple[str, str, str, str, str]]) -> int:
     """Write GROUPS.csv: header ``portal,user_id,group_id,role,findings``; returns the row count."""
-    writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow(GROUP_COLUMNS)
+    stream.write(group_row(*GROUP_COLUMNS))
     count = 0
     for row in rows:
-        writer.writerow(row)
+        stream.write(group_row(*row))
         count += 1
     return count
+
+
+def group_row(portal: str, user_id: str, group_id: str, role: str, findings: str) -> str:
+    """One line of GROUPS.csv, line end included, as the csv module writes it (a field is quoted
+    where it holds a comma, a quote or a line break). Only a portal code or a user ID can: the group
+    id, the role and the finding codes are letters, digits, underscores and semicolons."""
+    account = f"{portal},{user_id}"
+    if account.count(",") == 1 and not any(c in account for c in _QUOTED):
+        return f"{account},{group_id},{role},{findings}\n"
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow((portal, user_id, group_id, role, findings))
+    return buffer.getvalue()
+
+
+_QUOTED = ('"', "\r", "\n")
 
 
 def write_rejections(stream: TextIO, rejections: Iterable[Rejection]) -> int:
@@ -357,6 +372,7 @@ __all__ = [
     "AccountRecord",
     "CsvFormatError",
     "Rejection",
+    "group_row",
     "npwp_shard",
     "open_export",
     "parse_registered_at",

@@ -54,18 +54,23 @@ class NpwpCheck:
 def compact(value: str) -> str:
     """Strip separators and surrounding space: ``01.312.166.0-091.000`` → ``013121660091000``."""
     out = value.strip()
+    if out.isdigit():  # most exports write the bare digits: nothing to strip
+        return out
     for sep in _SEPARATORS:
         out = out.replace(sep, "")
     return out
 
 
-_DOUBLED_DIGIT = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)  # 2d with its digits summed, as Luhn adds them
+# Each ASCII digit d mapped to the digit sum of 2d, as Luhn adds a doubled digit; other bytes stay.
+_DOUBLED_DIGIT = bytes(range(48)) + b"0246813579" + bytes(range(58, 256))
 
 
 def _luhn_valid(body: str) -> bool:
     """The Luhn check of ASCII digits (``stdnum.luhn.validate``'s), without its exceptions or its
-    generic alphabet: the file path checks a million NPWPs, and this is several times faster."""
-    total = sum(map(int, body[-1::-2])) + sum(map(_DOUBLED_DIGIT.__getitem__, map(int, body[-2::-2])))
+    generic alphabet: the file path checks a million NPWPs, and summing the bytes is several times
+    faster. Every other digit from the right is doubled; each byte is its digit plus 48."""
+    digits = body.encode("ascii")
+    total = sum(digits[-1::-2]) + sum(digits[-2::-2].translate(_DOUBLED_DIGIT)) - 48 * len(digits)
     return total % 10 == 0
 
 
