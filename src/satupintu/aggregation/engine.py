@@ -55,6 +55,9 @@ REVIEW_FINDINGS = frozenset(
 # Above this many distinct addresses for one NPWP in one regency, pairwise comparison is not attempted
 # and the block goes to review: it is far beyond any real company and would only cost time.
 MAX_DISTINCT_ADDRESSES = 2000
+# At most this many (province, regency) writings are remembered while aggregating: a real file has a few
+# thousand, and a file of odd writings must not grow the memory without bound.
+_REGIONS_KEPT = 65536
 
 
 @dataclass(frozen=True, slots=True)
@@ -423,6 +426,8 @@ def _elect_key(record: AccountRecord) -> tuple[int, str, str, str]:
 
 def elect_single(records: Sequence[AccountRecord], members: Sequence[int]) -> int:
     """The member that becomes the group's User ID Tunggal."""
+    if len(members) == 1:  # most groups: nothing to compare
+        return members[0]
     return min(members, key=lambda i: _elect_key(records[i]))
 
 
@@ -466,16 +471,22 @@ def _aggregate(
     blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
     # Accounts with a valid NPWP whose region cannot be read: one may yet be proposed to a group.
     unresolved: dict[int, regions.RegionResolution] = {}
-    check_npwp = lru_cache(maxsize=65536)(npwp.check)
+    # Exports write a few thousand (province, regency) pairs: each is resolved once here.
+    region_of: dict[tuple[str, str], regions.RegionResolution] = {}
 
     # First pass, cheap: NPWP and region decide each account's block.
     for i, r in enumerate(records):
-        checked = check_npwp(r.npwp)
+        checked = npwp.check(r.npwp)
         canonical[i] = checked.canonical
         if not checked.valid:
             findings[i].append(Finding.NPWP_INVALID)
             notes[i].append(f"NPWP '{r.npwp}': {npwp.DESCRIPTIONS[checked.problem]}")  # type: ignore[index]
-        region = regions.resolve(r.province, r.regency)
+        written = (r.province, r.regency)
+        region = region_of.get(written)
+        if region is None:
+            region = regions.resolve(r.province, r.regency)
+            if len(region_of) < _REGIONS_KEPT:
+                region_of[written] = region
         if region.ok:
             regency_of[i] = region.regency.code  # type: ignore[union-attr]
         else:
@@ -648,8 +659,12 @@ class _Context:
         if self._by_email is None:
             self._by_email = defaultdict(list)
             for cluster, _, regency in self.clusters:
-                for email in {self.emails[m] for m in cluster.members} & self.wanted_emails:
-                    self._by_email[email].append((cluster, regency))
+                for m in cluster.members:
+                    email = self.emails[m]
+                    if email in self.wanted_emails:
+                        entries = self._by_email[email]
+                        if not entries or entries[-1][0] is not cluster:  # once per group
+                            entries.append((cluster, regency))
         return self._by_email.get(key, []) if key else []
 
     def forms(self, cluster: _Cluster) -> tuple[ParsedAddress, ...]:

@@ -9,7 +9,7 @@ only in the NITKU place-of-business suffix, which SPSE exports do not carry).
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from stdnum.id import npwp as stdnum_npwp
 
@@ -39,9 +39,11 @@ DESCRIPTIONS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class NpwpCheck:
-    """The outcome of checking one NPWP: the canonical 16 digits, or the problem."""
+class NpwpCheck(NamedTuple):
+    """The outcome of checking one NPWP: the canonical 16 digits, or the problem.
+
+    A named tuple: the file path checks a million NPWPs, and a tuple is built several times faster than
+    a frozen dataclass."""
 
     canonical: str | None
     problem: NpwpProblem | None = None
