@@ -328,6 +328,12 @@ def _cluster_block(
     k = len(reps)
     if k == 1:
         return [_Cluster(members)]
+    if k == 2 and known is None and not keep_evidence:
+        # Most blocks of several writings have two: one comparison decides, with nothing to chain.
+        verdict = compare(parsed[reps[0][0]], parsed[reps[1][0]]).verdict  # type: ignore[arg-type]
+        if verdict is Verdict.SAME:
+            return [_Cluster(reps[0] + reps[1])]
+        return [_Cluster(rep, review=verdict is Verdict.UNCERTAIN) for rep in reps]
     if k > MAX_DISTINCT_ADDRESSES:
         note = f"{k} distinct addresses for one NPWP in one regency: too many to compare, review by hand"
         return [_Cluster(rep, review=True, notes=[note]) for rep in reps]

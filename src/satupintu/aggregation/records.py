@@ -11,6 +11,8 @@ class AccountRecord:
 
     ``registered_at`` is ISO 8601 text ("2011-05-04" or "2011-05-04T10:00:00"), so that ordering the text
     orders the instants; an empty string means unknown and sorts last.
+
+    The reader (`aggregation.io`) builds records positionally, in this order of fields.
     """
 
     portal: str

@@ -342,11 +342,13 @@ def _word(token: str) -> tuple[str, str] | None:
 
 
 def _name(words: list[str]) -> tuple[str, str]:
-    out = [w for w in (_word(t) for t in words) if w]
+    out = [w for w in map(_word, words) if w]
     if len(out) > 1:
         # A title with a typo (Majyen, Myjen, Kaptem) is still a title where a name follows it.
         out = [w for k, w in enumerate(out) if k == len(out) - 1 or not _misspelt_title(w)]
-    return " ".join(w[0] for w in out), " ".join(w[1] for w in out)
+    if len(out) == 1:
+        return out[0]
+    return " ".join([w[0] for w in out]), " ".join([w[1] for w in out])
 
 
 # Titles long enough that one letter off is still recognisably them and hardly another word; Sersan is
