@@ -21,6 +21,7 @@ either way, only slower.
 from __future__ import annotations
 
 import bisect
+import csv
 import multiprocessing
 import os
 import traceback
@@ -28,6 +29,7 @@ from array import array
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 from satupintu.aggregation.engine import AggregationResult, Finding, Role, aggregate, group_id
@@ -59,9 +61,10 @@ class FileAggregation:
 
 
 # Joins a column's values for the trip between processes: no field holds a NUL (the reader rejects
-# such rows), and one long text pickles as one copy where a million short ones pickle one by one.
+# such rows), and one long text crosses a pipe as one copy where a million short ones are pickled one
+# by one.
 _JOIN = "\x00"
-_COLUMNS = ("rows", "user_id_keys", "emails", "accounts", "group_ids")
+_COLUMNS = ("rows", "user_id_keys", "emails", "group_ids")
 
 
 @dataclass
@@ -73,9 +76,6 @@ class _Shard:
     rows: list[str]
     user_id_keys: list[str]
     emails: list[str]
-    # Portal and user ID key, joined by a unit separator (a user ID holds no control character): one
-    # account of the hub.
-    accounts: list[str]
     group_ids: list[str]
     roles: Counter[str]
     findings: Counter[str]
@@ -86,20 +86,26 @@ class _Shard:
     npwp_proposals: dict[int, str] = field(default_factory=dict)
     guest_proposals: dict[int, str] = field(default_factory=dict)
 
-    def __getstate__(self) -> dict:
-        state = dict(self.__dict__)
-        state["lines"] = array("q", self.lines).tobytes()
+    def send(self, conn: Connection) -> None:
+        """Send this shard through a pipe: the small parts pickled, then each column as one text (see
+        `_JOIN`), one at a time, so that no process holds two copies of every column at once."""
+        small = {k: v for k, v in self.__dict__.items() if k not in _COLUMNS and k != "lines"}
+        conn.send(("ok", small))
+        conn.send_bytes(array("q", self.lines))
         for name in _COLUMNS:
-            state[name] = _JOIN.join(state[name])
-        return state
+            conn.send_bytes(_JOIN.join(getattr(self, name)).encode("utf-8", "surrogatepass"))
+            setattr(self, name, [])
 
-    def __setstate__(self, state: dict) -> None:
+    @classmethod
+    def receive(cls, small: dict, conn: Connection) -> _Shard:
+        """The rest of a shard whose small parts came first (see `send`)."""
         lines = array("q")
-        lines.frombytes(state["lines"])
-        state["lines"] = lines.tolist()
+        lines.frombytes(conn.recv_bytes())
+        columns = {}
         for name in _COLUMNS:
-            state[name] = state[name].split(_JOIN) if state["lines"] else []
-        self.__dict__.update(state)
+            text = conn.recv_bytes().decode("utf-8", "surrogatepass")
+            columns[name] = text.split(_JOIN) if lines else []
+        return cls(lines=lines.tolist(), **columns, **small)
 
 
 def _run_shard(
@@ -145,7 +151,6 @@ def _reduce(
         ],
         user_id_keys=user_id_keys,
         emails=[email_key(r.email) for r in records],
-        accounts=[f"{r.portal}\x1f{key}" for r, key in zip(records, user_id_keys, strict=True)],
         group_ids=group_ids,
         roles=Counter(roles),
         findings=Counter(f.value for found in result.findings for f in found),
@@ -165,7 +170,7 @@ def _child(path: Path, shard: tuple[int, int], explain: bool, counter, conn) -> 
 
     try:
         with paused_gc():
-            conn.send(("ok", _run_shard(path, shard, explain, tick)))
+            _run_shard(path, shard, explain, tick).send(conn)
     except BaseException:  # reported to the parent, which raises it
         conn.send(("error", traceback.format_exc()))
     finally:
@@ -231,6 +236,7 @@ def _run_shards(
         for process, receiver in children:
             try:
                 status, payload = receiver.recv()
+                part = _Shard.receive(payload, receiver) if status == "ok" else None
             except EOFError:  # killed, e.g. by the out-of-memory killer, before it could report
                 process.join()
                 raise ShardFailed(
@@ -241,7 +247,7 @@ def _run_shards(
                 raise ShardFailed(
                     f"an aggregation process failed: {payload.strip().splitlines()[-1]}", payload
                 )
-            parts.append(payload)
+            parts.append(part)
     finally:
         for process, _ in children:
             if process.is_alive():
@@ -253,9 +259,22 @@ def _run_shards(
 
 def _combinable(parts: list[_Shard]) -> bool:
     """False when shards must not be combined: a user ID repeated across shards, or colliding group ids."""
-    return not _held_by_several([part.accounts for part in parts]) and not _held_by_several(
-        [part.group_ids for part in parts]
-    )
+    if _held_by_several([part.group_ids for part in parts]):
+        return False
+    # An account is a portal and a user ID: only user IDs held in several shards can repeat one.
+    several = _held_by_several([part.user_id_keys for part in parts])
+    accounts: set[tuple[str, str]] = set()
+    for part in parts:
+        held = {(_portal(part, i), key) for i, key in enumerate(part.user_id_keys) if key in several}
+        if held & accounts:
+            return False
+        accounts |= held
+    return True
+
+
+def _portal(part: _Shard, position: int) -> str:
+    """The portal code of an account, read back from its GROUPS.csv row."""
+    return next(csv.reader([part.rows[position]]))[0]
 
 
 def _held_by_several(columns: list[list[str]]) -> set[str]:
@@ -293,8 +312,7 @@ def _settle_proposals(parts: list[_Shard], explain: bool) -> list[tuple[int, int
     for number, position, settled in changes:
         part = parts[number]
         if not settled:  # alone after all: the id its own group would have had
-            portal = part.accounts[position].rpartition("\x1f")[0]
-            settled = group_id(portal, part.user_id_keys[position], set())
+            settled = group_id(_portal(part, position), part.user_id_keys[position], set())
             if settled in taken:
                 return None
         part.group_ids[position] = settled
