@@ -341,7 +341,11 @@ def _word(token: str) -> tuple[str, str] | None:
     return token, plain
 
 
-def _name(words: list[str]) -> tuple[str, str]:
+@lru_cache(maxsize=65536)
+def _name(text: str) -> tuple[str, str]:
+    """The canonical and the written form of a name, from its words joined by single spaces. Cached: a
+    few names (kelurahan, streets) recur in many differently written segments."""
+    words = text.split(" ") if text else []
     out = [w for w in map(_word, words) if w]
     if len(out) > 1:
         # A title with a typo (Majyen, Myjen, Kaptem) is still a title where a name follows it.
@@ -470,6 +474,11 @@ def parse(text: str | None, *, settle: bool = True) -> ParsedAddress:
 _REPARSE_LIMIT = 8
 
 
+# What a kavling, floor or unit mark opens with: taking one out leaves " , " in its place, which
+# creates no new opening, so where none occurs none of the three is looked for.
+_UNIT_CUES = ("kav", "kap", "kv", "lt", "lantai", "lnt", "unit", "suite", "ruang")
+
+
 def _parse_once(text: str | None) -> ParsedAddress:
     s = _fold(text or "")
     if _INITIALS_CUE.search(s):
@@ -498,9 +507,11 @@ def _parse_once(text: str | None) -> ParsedAddress:
         if number is None and match.group(2):
             number = _compact_code(match.group(2))  # Blok C10 13, Blok C10/13: the house in the block
         s = s[: match.start()] + " , " + s[match.end() :]
-    kavling, s = _take(_KAVLING, s, "kav", "kap", "kv")
-    floor, s = _take(_FLOOR, s, "lt", "lantai", "lnt")
-    unit, s = _take(_UNIT, s, "unit", "suite", "ruang")
+    kavling = floor = unit = None
+    if any(cue in s for cue in _UNIT_CUES):  # most addresses name no kavling, floor or unit
+        kavling, s = _take(_KAVLING, s, "kav", "kap", "kv")
+        floor, s = _take(_FLOOR, s, "lt", "lantai", "lnt")
+        unit, s = _take(_UNIT, s, "unit", "suite", "ruang")
 
     places: list[Place] = []
     areas: dict[str, str] = {}
@@ -612,7 +623,7 @@ def _read_segment(segment: str, first: bool, numbered: bool) -> _Segment:
             and words[-1] not in _ROMAN
         ):
             number = _compact_code(words.pop())
-        name, plain = _name(words)
+        name, plain = _name(" ".join(words))
         if area is not None:
             if area != "drop" and name:
                 areas.append((area, name))
