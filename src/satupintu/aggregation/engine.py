@@ -72,7 +72,8 @@ class Evidence:
 
 @dataclass(slots=True)
 class Group:
-    """A company or branch as the engine sees it: its accounts and why they are together."""
+    """A company or branch as the engine sees it: its accounts and why they are together. (The engine
+    builds groups positionally, in this order of fields.)"""
 
     group_id: str
     members: list[int]
@@ -448,8 +449,8 @@ def aggregate(
     """Group the accounts, elect each group's single, and list every account's findings.
 
     ``evidence=False`` keeps only the conflicts that broke a chain of same-place links apart, not the
-    comparisons that joined a group or the doubts that sent it to review: `AggregationResult.explain`
-    then tells less, and a million accounts take less time and memory.
+    comparisons that joined a group or the doubts that sent it to review, and no notes on the accounts'
+    data: `AggregationResult.explain` then tells less, and a million accounts take less time and memory.
 
     ``guests`` are accounts of invalid NPWP aggregated elsewhere (another shard of one file): they form
     no group here, and `AggregationResult.guest_proposals` says which group here each would join.
@@ -533,7 +534,7 @@ def _aggregate(
     clusters: list[tuple[_Cluster, str | None, str | None]] = []
     decided: set[int] = set()
     for (block_npwp, regency), members in blocks.items():
-        members = [i for i in members if not _needs_review(findings.get(i))]
+        members = [i for i in members if i not in findings or not _needs_review(findings[i])]
         decided.update(members)
         block_known = known if known is not None and known.touches(members) else None
         block_clusters = (
@@ -542,9 +543,10 @@ def _aggregate(
             else _cluster_block(members, parsed, evidence, block_known)
         )
         for cluster in block_clusters:
-            cluster_notes = [note for i in cluster.members for note in notes.get(i, ())]
-            if cluster_notes:
-                cluster.notes = [*cluster.notes, *cluster_notes]
+            if evidence:  # notes are for explanations, which a run without evidence does not give
+                cluster_notes = [note for i in cluster.members for note in notes.get(i, ())]
+                if cluster_notes:
+                    cluster.notes = [*cluster.notes, *cluster_notes]
             clusters.append((cluster, block_npwp, regency))
     del parsed, blocks
     if known is not None:
@@ -588,18 +590,21 @@ def _aggregate(
     roles = [Role.REVIEW] * n
     for gi, (cluster, block_npwp, regency) in enumerate(clusters):
         cluster.group_id = group_id(records[cluster.members[0]].portal, uid[cluster.members[0]], taken)
+        held_back = cluster.proposed or cluster.confirmed
+        # Positional, in the order of Group's fields (the single is elected below): built once per group.
         group = Group(
             cluster.group_id,
             sorted(cluster.members + cluster.proposed + cluster.confirmed, key=rank.__getitem__)
-            if cluster.proposed or cluster.confirmed
+            if held_back
             else cluster.members,
             block_npwp,
             regency,
-            review=cluster.review,
-            evidence=cluster.evidence,
-            notes=cluster.notes,
-            proposed=sorted(cluster.proposed, key=rank.__getitem__),
-            confirmed=sorted(cluster.confirmed, key=rank.__getitem__),
+            None,
+            cluster.review,
+            cluster.evidence,
+            cluster.notes,
+            sorted(cluster.proposed, key=rank.__getitem__) if held_back else cluster.proposed,
+            sorted(cluster.confirmed, key=rank.__getitem__) if held_back else cluster.confirmed,
         )
         for i in group.members:
             group_of[i] = gi
