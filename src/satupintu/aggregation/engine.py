@@ -919,13 +919,11 @@ def npwp_keys(records: Sequence[AccountRecord], canonical: Sequence[str | None])
 
 def shared_by_several(keys: Sequence[str | None], values: Sequence[object]) -> Iterator[int]:
     """The positions whose (non-empty) key is held with more than one distinct value."""
-    first: dict[str, object] = {}
-    several: set[str] = set()
-    for key, value in zip(keys, values, strict=True):
-        if key:
-            seen = first.setdefault(key, value)
-            if seen != value:
-                several.add(key)
+    if len(keys) != len(values):
+        raise ValueError("keys and values differ in length")
+    # A key held with several values holds, somewhere, another value than its last one; built in C.
+    last = dict(zip(keys, values))
+    several = {key for key, value in zip(keys, values) if key and last[key] != value}
     if several:
         for i, key in enumerate(keys):
             if key in several:

@@ -308,7 +308,7 @@ def _settle_proposals(parts: list[_Shard], explain: bool) -> list[tuple[int, int
                 changes.append((number, position, settled))
     if changes and explain:
         return None
-    taken = {gid for part in parts for gid in part.group_ids} if changes else set()
+    taken = set().union(*(part.group_ids for part in parts)) if changes else set()
     for number, position, settled in changes:
         part = parts[number]
         if not settled:  # alone after all: the id its own group would have had
