@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import enum
 import hashlib
-from collections import defaultdict
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -124,16 +124,12 @@ class AggregationResult:
             )
 
     def summary(self) -> dict[str, int]:
-        counts: dict[str, int] = defaultdict(int)
-        counts["accounts"] = len(self.records)
-        counts["groups"] = len(self.groups)
-        counts["groups_of_two_or_more"] = sum(1 for g in self.groups if len(g.members) > 1)
-        for role in self.roles:
-            counts[f"role_{role.value}"] += 1
-        for found in self.findings:
-            for f in found:
-                counts[f"finding_{f.value}"] += 1
-        return dict(counts)
+        return summary_of(
+            len(self.records),
+            (len(g.members) for g in self.groups),
+            Counter(role.value for role in self.roles),
+            Counter(f.value for found in self.findings for f in found),
+        )
 
     def explain(self, group: Group) -> str:
         """Why these accounts are one group (or why they wait for review), in plain words."""
@@ -169,6 +165,22 @@ class AggregationResult:
             )
         lines.extend(f"  {note}" for note in group.notes)
         return "\n".join(lines)
+
+
+def summary_of(
+    accounts: int, group_sizes: Iterable[int], roles: Counter[str], findings: Counter[str]
+) -> dict[str, int]:
+    """The counts a run reports: accounts, groups, groups of two or more, then each role and each
+    finding found, in the order of `Role` and `Finding`."""
+    sizes = list(group_sizes)
+    counts = {
+        "accounts": accounts,
+        "groups": len(sizes),
+        "groups_of_two_or_more": sum(1 for size in sizes if size > 1),
+    }
+    counts.update((f"role_{role.value}", roles[role.value]) for role in Role if roles[role.value] > 0)
+    counts.update((f"finding_{f.value}", findings[f.value]) for f in Finding if findings[f.value] > 0)
+    return counts
 
 
 @lru_cache(maxsize=8192)
@@ -919,11 +931,9 @@ def npwp_keys(records: Sequence[AccountRecord], canonical: Sequence[str | None])
 
 def shared_by_several(keys: Sequence[str | None], values: Sequence[object]) -> Iterator[int]:
     """The positions whose (non-empty) key is held with more than one distinct value."""
-    if len(keys) != len(values):
-        raise ValueError("keys and values differ in length")
     # A key held with several values holds, somewhere, another value than its last one; built in C.
-    last = dict(zip(keys, values))
-    several = {key for key, value in zip(keys, values) if key and last[key] != value}
+    last = dict(zip(keys, values, strict=True))
+    several = {key for key, value in zip(keys, values, strict=True) if key and last[key] != value}
     if several:
         for i, key in enumerate(keys):
             if key in several:

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from satupintu.aggregation.engine import AggregationResult, Finding, Role, aggregate, group_id
+from satupintu.aggregation.engine import AggregationResult, Finding, aggregate, group_id, summary_of
 from satupintu.aggregation.io import Guest, Rejection, group_row, open_export, read_accounts, write_groups
 from satupintu.aggregation.records import AccountRecord, email_key, user_id_key
 from satupintu.bulk import paused_gc
@@ -341,13 +341,12 @@ def _write(parts: list[_Shard], output: Path, count: int, settled: list[tuple[in
         write_groups(stream, ())
         stream.write("".join(by_line))
 
-    summary: dict[str, int] = {"accounts": sum(len(part.lines) for part in parts)}
-    sizes = Counter(gid for part in parts for gid in part.group_ids)
-    summary["groups"] = len(sizes)
-    summary["groups_of_two_or_more"] = sum(1 for size in sizes.values() if size > 1)
-    roles = sum((part.roles for part in parts), Counter())
-    summary.update((f"role_{role.value}", roles[role.value]) for role in Role if roles[role.value])
-    summary.update((f"finding_{f.value}", findings[f.value]) for f in Finding if findings[f.value] > 0)
+    summary = summary_of(
+        sum(len(part.lines) for part in parts),
+        Counter(gid for part in parts for gid in part.group_ids).values(),
+        sum((part.roles for part in parts), Counter()),
+        findings,
+    )
     rejections = sorted((r for part in parts for r in part.rejections), key=lambda r: r.line)
     explanations = [text for _, text in sorted(e for part in parts for e in part.explanations)]
     return FileAggregation(summary, rejections, explanations, count)
