@@ -111,6 +111,9 @@ class AggregationResult:
     # proposal out (two qualify, or one only possibly).
     npwp_proposals: dict[int, str] = field(default_factory=dict)
     guest_proposals: list[str] = field(default_factory=list)
+    # Each account's user ID and email as accounts are compared by them (`user_id_key`, `email_key`).
+    user_id_keys: list[str] = field(default_factory=list)
+    emails: list[str] = field(default_factory=list)
 
     def rows(self) -> Iterator[tuple[str, str, str, str, str]]:
         """One GROUPS.csv row per account, in input order."""
@@ -648,6 +651,8 @@ def _aggregate(
         canonical,
         npwp_proposals={i: code(home) for i, home in npwp_homes.items()},
         guest_proposals=[code(home) for home in guest_homes],
+        user_id_keys=uid,
+        emails=emails,
     )
 
 

@@ -34,7 +34,7 @@ from pathlib import Path
 
 from satupintu.aggregation.engine import AggregationResult, Finding, aggregate, group_id, summary_of
 from satupintu.aggregation.io import Guest, Rejection, group_row, open_export, read_accounts, write_groups
-from satupintu.aggregation.records import AccountRecord, email_key, user_id_key
+from satupintu.aggregation.records import AccountRecord
 from satupintu.bulk import paused_gc
 
 # Below this many bytes a file is aggregated in one process: starting others would cost more.
@@ -142,15 +142,14 @@ def _reduce(
             for g in result.groups
             if len(g.members) > 1 or g.review
         ]
-    user_id_keys = [user_id_key(r.user_id) for r in records]
     return _Shard(
         lines=[r.line for r in records],
         rows=[
             group_row(r.portal, r.user_id, gid, role, found)
             for r, gid, role, found in zip(records, group_ids, roles, codes, strict=True)
         ],
-        user_id_keys=user_id_keys,
-        emails=[email_key(r.email) for r in records],
+        user_id_keys=result.user_id_keys,
+        emails=result.emails,
         group_ids=group_ids,
         roles=Counter(roles),
         findings=Counter(f.value for found in result.findings for f in found),
