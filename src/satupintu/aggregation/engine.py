@@ -936,9 +936,13 @@ def npwp_keys(records: Sequence[AccountRecord], canonical: Sequence[str | None])
 
 def shared_by_several(keys: Sequence[str | None], values: Sequence[object]) -> Iterator[int]:
     """The positions whose (non-empty) key is held with more than one distinct value."""
-    # A key held with several values holds, somewhere, another value than its last one; built in C.
-    last = dict(zip(keys, values, strict=True))
-    several = {key for key, value in zip(keys, values, strict=True) if key and last[key] != value}
+    first: dict[str, object] = {}
+    several: set[str] = set()
+    for key, value in zip(keys, values, strict=True):
+        if key:
+            seen = first.setdefault(key, value)
+            if seen != value:
+                several.add(key)
     if several:
         for i, key in enumerate(keys):
             if key in several:
