@@ -169,9 +169,16 @@ def _child(path: Path, shard: tuple[int, int], explain: bool, counter, conn) -> 
 
     try:
         with paused_gc():
-            _run_shard(path, shard, explain, tick).send(conn)
+            part = _run_shard(path, shard, explain, tick)
     except BaseException:  # reported to the parent, which raises it
         conn.send(("error", traceback.format_exc()))
+        conn.close()
+        return
+    # Sent outside the report of failures: once the first part has gone, the parent reads columns, and
+    # a failure here leaves it an ended pipe, which it reports as a process ended without a result.
+    try:
+        with paused_gc():
+            part.send(conn)
     finally:
         conn.close()
 
@@ -356,10 +363,11 @@ def _findings_across_shards(
 ) -> dict[tuple[int, int], tuple[set[str], set[str]]]:
     """The findings to remove and to add, by shard and position, once every shard is seen.
 
-    A key (user ID, email) held in two shards is held by two groups: group ids are unique across shards,
-    and an NPWP's accounts are all in one shard. Each shard found its own keys held by several groups
-    already. Only a user ID of an account whose group the parent settled is worked out again from
-    every shard's accounts: the shards saw that account in another group.
+    A user ID held in two shards is held by two groups (group ids are unique across shards), and an
+    email held in two shards by two NPWPs (an NPWP's accounts are all in one shard). Each shard found
+    the keys held several times among its own accounts already. Only a user ID of an account whose
+    group the parent settled is worked out again from every shard's accounts: the shards saw that
+    account in another group.
     """
     changes: dict[tuple[int, int], tuple[set[str], set[str]]] = {}
     redone = {parts[number].user_id_keys[position] for number, position in settled}
