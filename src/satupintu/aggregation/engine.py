@@ -325,7 +325,7 @@ class _Cluster:
     group_id: str = ""  # given once every cluster is found and ordered
 
 
-def _cluster_block(
+def cluster_block(
     members: list[int],
     parsed: Sequence[ParsedAddress | None],
     keep_evidence: bool = True,
@@ -424,6 +424,31 @@ def _spelled_around_centre(
     if any(verdict(x, y).verdict is not Verdict.SAME and not verdict(x, y).spelling_only for x, y in pairs):
         return False
     return any(all(verdict(c, o).verdict is Verdict.SAME for o in forms if o != c) for c in forms)
+
+
+def read_address(
+    address: str, postal_code: str, regency: str | None, shared: bool
+) -> tuple[ParsedAddress | None, Finding | None]:
+    """An account's address as the engine reads it: parsed where it must be (None where not), and
+    ADDRESS_MISSING or POSTAL_CODE_MISMATCH where it finds either.
+
+    ``shared``: the account's block holds other accounts, so its address will be compared. An address
+    alone in its block is parsed only to know whether it is empty or where the postal code must come
+    from it: one that plainly names a street, with the postal code in its own column (or no regency to
+    check it against), is not parsed at all. Parsing is half the engine's time.
+    """
+    if not shared and (postal_code or regency is None) and names_a_street(address):
+        parsed = None
+    else:
+        parsed = parse(address, settle=False)
+        if parsed.is_empty:
+            return parsed, Finding.ADDRESS_MISSING
+    if regency is not None:
+        postal = postal_code or parsed.postal_code  # type: ignore[union-attr]
+        codes = _postal_codes(regency)
+        if postal and codes and postal not in codes:
+            return parsed, Finding.POSTAL_CODE_MISMATCH
+    return parsed, None
 
 
 def _needs_review(found: list[Finding] | None) -> bool:
@@ -525,23 +550,16 @@ def _aggregate(
     parsed: dict[int, ParsedAddress] = {}
     for i, r in enumerate(records):
         shared = i in in_shared_block
-        if not shared and (r.postal_code or regency_of[i] is None) and names_a_street(r.address):
-            # Alone in its block, and its address plainly names a street: nothing to compare, and the
-            # postal code (if one is checked) is in its own column. Parsing is half the engine's time.
-            address = None
-        else:
-            address = parse(r.address, settle=False)
-        if address is not None and address.is_empty:
-            findings[i].append(Finding.ADDRESS_MISSING)
+        address, finding = read_address(r.address, r.postal_code, regency_of[i], shared)
+        if finding is Finding.ADDRESS_MISSING:
+            findings[i].append(finding)
             notes[i].append(f"address '{r.address}' names no street, place or number")
-        elif regency_of[i] is not None:
+        elif finding is Finding.POSTAL_CODE_MISMATCH:
+            findings[i].append(finding)
             postal = r.postal_code or address.postal_code  # type: ignore[union-attr]
-            codes = _postal_codes(regency_of[i])  # type: ignore[arg-type]
-            if postal and codes and postal not in codes:
-                findings[i].append(Finding.POSTAL_CODE_MISMATCH)
-                notes[i].append(f"postal code {postal} is not used in regency {regency_of[i]}")
-            if shared:
-                parsed[i] = address  # type: ignore[assignment]
+            notes[i].append(f"postal code {postal} is not used in regency {regency_of[i]}")
+        if shared and address is not None and finding is not Finding.ADDRESS_MISSING:
+            parsed[i] = address
         if progress and i % 10000 == 9999:
             progress(10000)
     del in_shared_block
@@ -555,7 +573,7 @@ def _aggregate(
         block_clusters = (
             [_Cluster(members)]
             if len(members) == 1
-            else _cluster_block(members, parsed, evidence, block_known)
+            else cluster_block(members, parsed, evidence, block_known)
         )
         for cluster in block_clusters:
             if evidence:  # notes are for explanations, which a run without evidence does not give

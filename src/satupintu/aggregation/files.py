@@ -200,7 +200,16 @@ def aggregate_file(
     ``progress`` is called with counts of accounts read and then aggregated (twice the accounts in
     all). ``shards`` defaults to one per available core, and to one for small files.
     """
-    count = shards or (default_shards() if source.stat().st_size >= PARALLEL_FROM_BYTES else 1)
+    large = source.stat().st_size >= PARALLEL_FROM_BYTES
+    count = shards or (default_shards() if large else 1)
+    if large and not explain:
+        from satupintu.aggregation.columnar import aggregate_columns
+
+        counted = _Counted(progress)
+        outcome = aggregate_columns(source, output, workers=count, progress=counted if progress else None)
+        if outcome is not None:
+            return outcome
+        progress = counted.after() if progress else None
     # Paused throughout, not only while shards run: receiving another shard's results builds millions
     # of objects too, and each collection pass then walks this shard's as well (about a second at 1M).
     with paused_gc():
@@ -210,6 +219,31 @@ def aggregate_file(
             parts = [_run_shard(source, (0, 1), explain, progress)]
             count, settled = 1, []
         return _write(parts, output, count, settled)
+
+
+class _Counted:
+    """A progress callback that counts what it reports, so that a path that hands the file over to
+    another can have that path's first reports swallowed up to the same count: the bar does not run
+    past its end."""
+
+    def __init__(self, progress: Callable[[int], None] | None) -> None:
+        self.progress, self.reported = progress, 0
+
+    def __call__(self, n: int) -> None:
+        self.reported += n
+        self.progress(n)  # type: ignore[misc]
+
+    def after(self) -> Callable[[int], None]:
+        owed = self.reported
+
+        def forward(n: int) -> None:
+            nonlocal owed
+            skipped = min(owed, n)
+            owed -= skipped
+            if n > skipped:
+                self.progress(n - skipped)  # type: ignore[misc]
+
+        return forward
 
 
 def _run_shards(
