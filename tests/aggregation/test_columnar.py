@@ -237,7 +237,7 @@ def test_invalid_utf8_goes_back_to_the_engine(write_csv, tmp_path):
 
 def test_two_groups_with_one_id_go_back_to_the_engine(write_csv, tmp_path, monkeypatch):
     path = write_csv(csv_text(hard_cases()))
-    monkeypatch.setattr(columnar, "group_id", lambda portal, user_key, taken: "G000000000000")
+    monkeypatch.setattr(places, "group_id", lambda portal, user_key, taken: "G000000000000")
     assert aggregate_columns(path, tmp_path / "out.csv") is None
     # The engine's result, and a progress bar that ends at its end although the column-wise path had
     # reported every account read before it gave the file back.

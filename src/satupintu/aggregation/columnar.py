@@ -35,14 +35,14 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from satupintu.aggregation.engine import Finding, aggregate, group_id, summary_of
+from satupintu.aggregation.engine import Finding, aggregate, summary_of
 from satupintu.aggregation.files import FileAggregation, ShardFailed
 from satupintu.aggregation.io import GROUP_COLUMNS, OPTIONAL_COLUMNS, REQUIRED_COLUMNS, group_row
 from satupintu.aggregation.places import ADDRESS_MISSING, POSTAL_CODE_MISMATCH, UNCERTAIN, settle_places
 from satupintu.aggregation.records import AccountRecord
 from satupintu.bulk import paused_gc
 from satupintu.core import npwp, regions
-from satupintu.core.passwords import _DJANGO, _MD5
+from satupintu.core.passwords import HASH_PATTERNS
 
 _BOM = b"\xef\xbb\xbf"
 # The findings that look across groups, found here over every account; the others come from the engine
@@ -131,7 +131,8 @@ def _helper(conn: Connection) -> None:
     except EOFError:  # the run ended before it needed this process
         return
     try:
-        labels, flags = settle_places(*_decode_task(task))
+        with paused_gc():  # as in the parent: this process was started before the parent paused it
+            labels, flags, ids = _settle(*_decode_task(task))
     except BaseException:  # reported to the parent, which raises it
         conn.send(("error", traceback.format_exc()))
         conn.close()
@@ -139,11 +140,12 @@ def _helper(conn: Connection) -> None:
     conn.send(("ok", ""))
     conn.send_bytes(labels.tobytes())
     conn.send_bytes(flags.tobytes())
+    conn.send_bytes(_JOIN.join(ids).encode("ascii"))
     conn.close()
 
 
-def _receive(conn: Connection) -> tuple[array, array]:
-    """A helper's labels and flags; `ShardFailed` where it failed or ended without them."""
+def _receive(conn: Connection) -> tuple[array, array, list[str]]:
+    """A helper's labels, flags and group ids; `ShardFailed` where it failed or ended without them."""
     try:
         status, details = conn.recv()
         if status != "ok":
@@ -151,35 +153,44 @@ def _receive(conn: Connection) -> tuple[array, array]:
         labels, flags = array("q"), array("b")
         labels.frombytes(conn.recv_bytes())
         flags.frombytes(conn.recv_bytes())
+        ids = conn.recv_bytes().decode("ascii").split(_JOIN) if labels else []
     except EOFError:  # killed, e.g. by the out-of-memory killer, before it could report
         raise ShardFailed("an aggregation process ended without a result") from None
-    return labels, flags
+    return labels, flags, ids
 
 
 _JOIN = "\x00"
 
 
-def _encode_task(
-    positions: list[int], addresses: list[str], postal: list[str], regency: list[str], sizes: list[int]
-) -> bytes:
-    head = array("q", [len(positions)]).tobytes()
-    numbers = array("q", positions).tobytes() + array("q", sizes).tobytes()
-    texts = _JOIN.join([*addresses, *postal, *regency]).encode("utf-8", "surrogatepass")
-    return head + numbers + texts
+def _encode_task(positions: list[int], sizes: list[int], *texts: list[str]) -> bytes:
+    """A part of the blocks as bytes for the pipe: the count, the positions and block sizes, then the
+    text columns (address, postal code, regency, portal, user ID) joined by NUL (no field holds one)."""
+    numbers = array("q", [len(positions), *positions, *sizes]).tobytes()
+    return numbers + _JOIN.join([value for column in texts for value in column]).encode(
+        "utf-8", "surrogatepass"
+    )
 
 
-def _decode_task(data: bytes) -> tuple[list[int], list[str], list[str], list[str], list[int]]:
+def _decode_task(data: bytes) -> tuple[list[int], list[int], list[list[str]]]:
     count = array("q", data[:8])[0]
     numbers = array("q")
     numbers.frombytes(data[8 : 8 + 16 * count])
-    texts = data[8 + 16 * count :].decode("utf-8", "surrogatepass").split(_JOIN) if count else []
-    positions, sizes = numbers[:count].tolist(), numbers[count:].tolist()
-    return positions, texts[:count], texts[count : 2 * count], texts[2 * count :], sizes
+    values = data[8 + 16 * count :].decode("utf-8", "surrogatepass").split(_JOIN) if count else []
+    texts = [values[k * count : (k + 1) * count] for k in range(_TEXTS)]
+    return numbers[:count].tolist(), numbers[count:].tolist(), texts
 
 
-_HASHES = " OR ".join(
-    f"regexp_full_match(password_hash, '{pattern.pattern}')" for pattern in (_MD5, *_DJANGO.values())
-)
+_TEXTS = 5
+
+
+def _settle(
+    positions: list[int], sizes: list[int], texts: list[list[str]], tick: Callable[[int], None] | None = None
+) -> tuple[array, array, list[str]]:
+    address, postal, regency, portal, uid = texts
+    return settle_places(positions, address, postal, regency, sizes, portal, uid, tick=tick)
+
+
+_HASHES = " OR ".join(f"regexp_full_match(password_hash, '{pattern.pattern}')" for pattern in HASH_PATTERNS)
 # A row the engine's reader accepts, and whose fields the SQL below reads as it does: ASCII in every
 # field read here (the address, province and regency are read in Python), and the common writings of
 # numbers and times. Anything else is left to the engine.
@@ -359,7 +370,7 @@ class _Run:
         db = self.db
         parts = 1 + len(self.helpers)
         db.execute(
-            f"""CREATE TABLE t AS SELECT pos, a.address, a.postal_code, code, block_size,
+            f"""CREATE TABLE t AS SELECT pos, block_size, a.address, a.postal_code, code, a.portal, a.uid,
                    hash(canonical) % {parts} AS part
                 FROM k JOIN a ON a.rowid = k.pos
                 WHERE block_size IS NOT NULL ORDER BY canonical, code, pos"""
@@ -370,18 +381,20 @@ class _Run:
             table = db.sql(
                 f"SELECT * EXCLUDE (part) FROM t WHERE part = {number} ORDER BY rowid"
             ).to_arrow_table()
-            tasks.append([table.column(k).to_pylist() for k in range(table.num_columns)])
+            columns = [table.column(k).to_pylist() for k in range(table.num_columns)]
+            tasks.append((columns[0], columns[1], columns[2:]))
             if number:
-                self.helpers[number - 1].send_bytes(_encode_task(*tasks[-1]))
+                self.helpers[number - 1].send_bytes(_encode_task(columns[0], columns[1], *columns[2:]))
         db.execute("DROP TABLE t")
         own = tasks.pop()
         positions: list[int] = own[0]
-        labels, flags = settle_places(*own, tick=self.tick)
+        labels, flags, ids = _settle(*own, tick=self.tick)
         for conn, task in zip(self.helpers, tasks, strict=True):
-            their_labels, their_flags = _receive(conn)
+            their_labels, their_flags, their_ids = _receive(conn)
             positions.extend(task[0])
             labels.extend(their_labels)
             flags.extend(their_flags)
+            ids.extend(their_ids)
             self.tick(len(task[0]))
         db.register(
             "w",
@@ -390,12 +403,13 @@ class _Run:
                     "pos": pa.array(positions, pa.int64()),
                     "label": pa.array(labels.tolist(), pa.int64()),
                     "flags": pa.array(flags.tolist(), pa.int8()),
+                    "gid": pa.array(ids, pa.string()),
                 }
             ),
         )
         db.execute(
             f"""CREATE TABLE c AS SELECT pos, canonical, code, coalesce(w.label, pos) AS label,
-                   coalesce(w.flags, 0) AS flags,
+                   coalesce(w.flags, 0) AS flags, w.gid,
                    (canonical IS NULL OR code IS NULL OR (coalesce(w.flags, 0) & {ADDRESS_MISSING}) <> 0) AS held
                 FROM k LEFT JOIN w USING (pos)"""
         )
@@ -462,48 +476,30 @@ class _Run:
         )
         groups = len(result.groups)
         del records, result
-        # Every other group: its id comes from its first account by (portal, user ID), as the engine's
-        # does; its single is elected as the engine elects (engine.elect_single).
+        # Every other group has its id (see places); its single is elected as the engine elects
+        # (engine.elect_single).
         db.execute(
-            """CREATE TABLE m AS SELECT c.pos, c.label, c.flags, a.portal, a.uid, a.package_count,
+            """CREATE TABLE m AS SELECT c.pos, c.label, c.flags, c.gid, a.portal, a.uid, a.package_count,
                       a.registered_iso
                FROM c JOIN a ON a.rowid = c.pos WHERE c.pos NOT IN (SELECT pos FROM e)"""
         )
-        leaders = db.execute(
-            """SELECT label, portal, uid FROM (
-                   SELECT label, portal, uid, row_number() OVER (PARTITION BY label ORDER BY portal, uid) AS k
-                   FROM m) WHERE k = 1"""
-        ).fetchall()
-        taken: set[str] = set()
-        db.register(
-            "ids",
-            pa.table(
-                {
-                    "label": pa.array([label for label, _, _ in leaders], pa.int64()),
-                    "gid": pa.array(
-                        [group_id(portal, uid, taken) for _, portal, uid in leaders], pa.string()
-                    ),
-                }
-            ),
-        )
-        groups += len(leaders)
-        del leaders, taken
+        (others,) = db.execute("SELECT count(DISTINCT label) FROM m").fetchone()
+        groups += others
         uncertain = _BIT[Finding.ADDRESS_UNCERTAIN]
         postal = _BIT[Finding.POSTAL_CODE_MISMATCH]
         db.execute(
             f"""CREATE TABLE z AS
-                SELECT pos, ids.gid,
+                SELECT pos, gid,
                        CASE WHEN (flags & {UNCERTAIN}) <> 0 THEN 'review'
                             WHEN row_number() OVER (PARTITION BY label ORDER BY package_count DESC,
                                  registered_iso = '', registered_iso, portal, uid) = 1 THEN 'single'
                             ELSE 'member' END AS role,
                        CASE WHEN (flags & {UNCERTAIN}) <> 0 THEN {uncertain} ELSE 0 END
                        + CASE WHEN (flags & {POSTAL_CODE_MISMATCH}) <> 0 THEN {postal} ELSE 0 END AS mask
-                FROM m JOIN ids USING (label)
+                FROM m
                 UNION ALL SELECT pos, gid, role, mask FROM reviewed"""
         )
         db.unregister("reviewed")
-        db.unregister("ids")
         db.execute("DROP TABLE e")
         db.execute("DROP TABLE m")
         # Two groups with one id, or an id the engine lengthened to avoid another: the order in which a

@@ -22,6 +22,8 @@ _DJANGO = {
     # scrypt$<work factor n>$<salt>$<block size r>$<parallelism p>$<hash>, as Django encodes it.
     "scrypt": re.compile(r"scrypt\$\d+\$[^$]+\$\d+\$\d+\$[A-Za-z0-9+/=]+"),
 }
+# Every accepted form, each to be matched whole; the column-wise file path checks hashes with them in SQL.
+HASH_PATTERNS = (_MD5, *_DJANGO.values())
 
 
 def hash_format(value: str) -> str | None:
