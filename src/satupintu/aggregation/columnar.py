@@ -225,7 +225,8 @@ class _Run:
 
         if not _plain_text(self.source):
             return None
-        self.db = duckdb.connect()
+        # As many threads as processes were asked for (`--workers`): one per core by default.
+        self.db = duckdb.connect(config={"threads": 1 + len(self.helpers)})
         try:
             if not self._load():
                 return None
@@ -376,26 +377,27 @@ class _Run:
                 WHERE block_size IS NOT NULL ORDER BY canonical, code, pos"""
         )
         # The helpers' parts go first, so that they work while this process reads its own.
-        tasks = []
+        theirs = []  # of each helper's part, only the positions are kept here
         for number in (*range(1, parts), 0):
             table = db.sql(
                 f"SELECT * EXCLUDE (part) FROM t WHERE part = {number} ORDER BY rowid"
             ).to_arrow_table()
             columns = [table.column(k).to_pylist() for k in range(table.num_columns)]
-            tasks.append((columns[0], columns[1], columns[2:]))
+            del table
             if number:
                 self.helpers[number - 1].send_bytes(_encode_task(columns[0], columns[1], *columns[2:]))
+                theirs.append(columns[0])
         db.execute("DROP TABLE t")
-        own = tasks.pop()
-        positions: list[int] = own[0]
-        labels, flags, ids = _settle(*own, tick=self.tick)
-        for conn, task in zip(self.helpers, tasks, strict=True):
+        positions: list[int] = columns[0]
+        labels, flags, ids = _settle(columns[0], columns[1], columns[2:], tick=self.tick)
+        del columns
+        for conn, their_positions in zip(self.helpers, theirs, strict=True):
             their_labels, their_flags, their_ids = _receive(conn)
-            positions.extend(task[0])
+            positions.extend(their_positions)
             labels.extend(their_labels)
             flags.extend(their_flags)
             ids.extend(their_ids)
-            self.tick(len(task[0]))
+            self.tick(len(their_positions))
         db.register(
             "w",
             pa.table(

@@ -16,6 +16,9 @@ repeated in two shards (only a whole-file read can tell which row comes first), 
 shards whose ids collide, and explanations asked for where a proposal was settled across shards (the
 explanation is written by the shard that holds the group). All are rare; the outcome is the same
 either way, only slower.
+
+A large file with no explanations asked for goes first to the column-wise path
+(`aggregation.columnar`), which writes the same output faster; what it cannot vouch for comes back here.
 """
 
 from __future__ import annotations
