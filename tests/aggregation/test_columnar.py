@@ -135,6 +135,17 @@ def hard_cases() -> list[dict[str, str]]:
         ),
         row(portal="lkpp", user_id="koma,dan", npwp=KOPI, address="Jl. Kopi No. 1"),
         row(portal="lkpp", user_id='kutip"nya', npwp=KOPI, address="Jl. Kopi No. 1"),
+        # Registered before any other of its group: elected, as long as its year reads as four digits.
+        row(
+            portal="lkpp",
+            user_id="TUA",
+            npwp=KOPI,
+            address="Jalan Kopi Nomor 1",
+            registered_at="0999-01-01 10:00",
+        ),
+        row(
+            portal="lkpp", user_id="KABISAT", npwp=KOPI, address="Jl. Kopi No. 1", registered_at="2012-02-29"
+        ),
         row(portal="lkpp", user_id="KOSONG", npwp="000000000000000", address="Jl. Teh No. 2", email=""),
         row(portal="lkpp", user_id="BOGOR", regency="Bogor", address="Jl. Pajajaran No. 1"),
         row(portal="lkpp", user_id="KODEPOS", address="Jl. Jend. Sudirman No. 5", postal_code="99999"),
@@ -198,6 +209,8 @@ def test_synthetic_data_comes_out_as_the_engine_gives_it(tmp_path, workers):
         pytest.param(csv_text([row(), row(user_id="BÜDI")]), id="non-ascii-user-id"),
         pytest.param(csv_text([row(), row(user_id="B", address="Jl.\tMelati No. 5")]), id="tab"),
         pytest.param(csv_text([row(), row(user_id="B", registered_at="04/05/2011")]), id="day-month-year"),
+        pytest.param(csv_text([row(), row(user_id="B", registered_at="2011-02-29")]), id="no-such-day"),
+        pytest.param(csv_text([row(), row(user_id="B", registered_at="2011-05-04 24:00")]), id="hour-24"),
         pytest.param(
             csv_text([row(), row(user_id="B")]).replace("Jawa Barat", "Jawa\rBarat", 1), id="lone-cr"
         ),

@@ -10,14 +10,14 @@ needs the address parser:
    any other file returns None, and the caller runs the engine, which rejects rows with their reasons.
 2. NPWPs and regions are resolved (the NIK form of an NPWP and the regions by the core's own code, once
    per distinct value), and the accounts of valid NPWP and region are put in their blocks.
-3. The addresses of those accounts are read and the blocks of several accounts clustered, by the
-   engine's own `read_address` and `cluster_block`, half in this process and half in a helper process
-   (`places`).
+3. The addresses of those accounts are read, the blocks of several accounts clustered and each group
+   given its id, by the engine's own `read_address`, `cluster_block` and `group_id`, half in this
+   process and half in a helper process (`places`).
 4. The accounts that may wait for review (NPWP or region invalid, address missing) and every account
    of an NPWP or email they could be proposed to are run through the engine itself (`aggregate`): they
    are few, and the proposal rules are the engine's alone.
-5. DuckDB elects each group's single, derives the group ids, finds what looks across groups (user IDs,
-   NPWPs and emails held by several) and writes the rows in file order.
+5. DuckDB elects each other group's single, finds what looks across groups (user IDs, NPWPs and
+   emails held by several) and writes the rows in file order.
 
 It must write what the engine writes, byte for byte; the tests hold it to that on data full of hard
 cases, and where two group ids would collide it hands the file back to the engine too.
