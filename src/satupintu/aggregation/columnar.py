@@ -6,8 +6,10 @@ Python object at a time. Here DuckDB does all of that over whole columns, and Py
 needs the address parser:
 
 1. DuckDB reads the file and checks every row (`_load`). The path is taken only for files that both
-   readers read the same way and whose every row the engine would accept (`_plain_text`, `_PLAIN`);
-   any other file returns None, and the caller runs the engine, which rejects rows with their reasons.
+   CSV readers read the same way (`_plain_text`, `_LINE`); any other file returns None, and the caller
+   runs the engine. The few rows that the SQL does not read as the engine's reader does (`_PLAIN`: a
+   field that is not ASCII, a time in another writing, a row to reject) are read by that reader's own
+   code, one by one, and rejected with its reasons where it rejects them.
 2. NPWPs and regions are resolved (the NIK form of an NPWP and the regions by the core's own code, once
    per distinct value), and the accounts of valid NPWP and region are put in their blocks.
 3. The addresses of those accounts are read, the blocks of several accounts clustered and each group
@@ -37,9 +39,17 @@ from pathlib import Path
 
 from satupintu.aggregation.engine import Finding, aggregate, summary_of
 from satupintu.aggregation.files import FileAggregation, ShardFailed
-from satupintu.aggregation.io import GROUP_COLUMNS, OPTIONAL_COLUMNS, REQUIRED_COLUMNS, group_row
+from satupintu.aggregation.io import (
+    GROUP_COLUMNS,
+    OPTIONAL_COLUMNS,
+    REQUIRED_COLUMNS,
+    Rejection,
+    account_or_rejection,
+    group_row,
+    repeated_account,
+)
 from satupintu.aggregation.places import ADDRESS_MISSING, POSTAL_CODE_MISMATCH, UNCERTAIN, settle_places
-from satupintu.aggregation.records import AccountRecord
+from satupintu.aggregation.records import AccountRecord, email_key, user_id_key
 from satupintu.bulk import paused_gc
 from satupintu.core import npwp, regions
 from satupintu.core.passwords import HASH_PATTERNS
@@ -215,6 +225,7 @@ class _Run:
         progress: Callable[[int], None] | None,
     ) -> None:
         self.source, self.names, self.helpers, self.progress = source, names, helpers, progress
+        self.rejections: list[Rejection] = []
 
     def tick(self, n: int) -> None:
         if self.progress and n:
@@ -242,7 +253,7 @@ class _Run:
         finally:
             self.db.close()
         self.tick(n - settled)
-        return FileAggregation(summary, [], [], 1 + len(self.helpers))
+        return FileAggregation(summary, self.rejections, [], 1 + len(self.helpers))
 
     # -- reading ------------------------------------------------------------------------------------
 
@@ -273,35 +284,122 @@ class _Run:
             f"WHEN {size} THEN try_strptime(replace(registered_at, 'T', ' '), '{fmt}')"
             for size, fmt in _TIME_FORMATS.items()
         )
+        raw = ", ".join(f"raw_{name}" for name in _KEY_FIELDS)
         db.execute(
             f"""CREATE TABLE a AS
-                SELECT *, lower(user_id) AS uid, lower(email) AS email_key,
-                       regexp_replace(npwp, '[ ./-]', '', 'g') AS npwp_digits,
-                       CASE WHEN packages = '' THEN 0 ELSE TRY_CAST(packages AS BIGINT) END AS package_count,
-                       CASE WHEN registered_at = '' THEN ''
-                            ELSE strftime(registered, '%Y-%m-%dT%H:%M:%S') END AS registered_iso
+                SELECT * EXCLUDE ({raw}, ascii, registered, packages, registered_at, password_hash),
+                       {", ".join(f"CASE WHEN plain THEN NULL ELSE raw_{name} END AS raw_{name}" for name in _KEY_FIELDS)}
                 FROM (
-                    SELECT *, CASE WHEN regexp_full_match(registered_at, '{_TIME}')
-                                        AND substr(registered_at, 1, 4) <> '0000'
-                                        AND (length(registered_at) < 19 OR substr(registered_at, 18, 2) < '60')
-                                   THEN CASE length(registered_at) {times} END END AS registered
+                    SELECT *, coalesce(ascii AND {_PLAIN}, false) AS plain, lower(user_id) AS uid, lower(email) AS email_key,
+                           regexp_replace(npwp, '[ ./-]', '', 'g') AS npwp_digits,
+                           CASE WHEN packages = '' THEN 0 ELSE TRY_CAST(packages AS BIGINT) END AS package_count,
+                           CASE WHEN registered_at = '' THEN ''
+                                ELSE strftime(registered, '%Y-%m-%dT%H:%M:%S') END AS registered_iso
                     FROM (
-                        SELECT {ascii_fields} AS ascii,
-                               {", ".join(f"{field(name)} AS {name}" for name in _KEY_FIELDS if name != "status")},
-                               lower({field("status")}) AS status,
-                               coalesce({col["address"]}, '') AS address,
-                               coalesce({col["province"]}, '') AS province,
-                               coalesce({col["regency"]}, '') AS regency
-                        FROM read_csv(?, header = true, columns = ?, delim = ',', quote = '"', escape = '"',
-                                      strict_mode = true, auto_detect = false, null_padding = false)))""",
+                        SELECT *, CASE WHEN regexp_full_match(registered_at, '{_TIME}')
+                                            AND substr(registered_at, 1, 4) <> '0000'
+                                       THEN CASE length(registered_at) {times} END END AS registered
+                        FROM (
+                            SELECT {ascii_fields} AS ascii,
+                                   {", ".join(f"{field(name)} AS {name}" for name in _KEY_FIELDS if name != "status")},
+                                   lower({field("status")}) AS status,
+                                   {", ".join(f"coalesce({col[name]}, '') AS raw_{name}" if name in col else f"'' AS raw_{name}" for name in _KEY_FIELDS)},
+                                   coalesce({col["address"]}, '') AS address,
+                                   coalesce({col["province"]}, '') AS province,
+                                   coalesce({col["regency"]}, '') AS regency
+                            FROM read_csv(?, header = true, columns = ?, delim = ',', quote = '"', escape = '"',
+                                          strict_mode = true, auto_detect = false, null_padding = false))))""",
             [str(self.source), {f"c{k}": "VARCHAR" for k in range(len(self.names))}],
         )
-        rows, bad, repeated = db.execute(
-            f"""SELECT count(*), count(*) FILTER (WHERE NOT (ascii AND {_PLAIN})),
-                       count(*) - count(DISTINCT (portal, uid)) FROM a"""
-        ).fetchone()
+        (rows,) = db.execute("SELECT count(*) FROM a").fetchone()
         # More lines than rows: a quoted line break, or a line DuckDB skipped (a blank one).
-        return rows == lines and not bad and not repeated
+        return rows == lines and self._read_odd_rows() and self._reject_repeated()
+
+    def _read_odd_rows(self) -> bool:
+        """Read the rows that the SQL does not read as the engine's reader does (see `_PLAIN`) with that
+        reader's own code: each becomes the record it gives, or the rejection. False where a number of
+        packages is too large for the table."""
+        import pyarrow as pa
+
+        db = self.db
+        odd = db.execute(
+            f"""SELECT rowid, {", ".join(f"raw_{name}" for name in _KEY_FIELDS)}, address, province, regency
+                FROM a WHERE NOT plain ORDER BY rowid"""
+        ).fetchall()
+        if not odd:
+            return True
+        names = (*_KEY_FIELDS, "address", "province", "regency")
+        index = {name: self.names.index(name) for name in _COLUMNS if name in self.names}
+        fixed: list[AccountRecord] = []
+        for position, *values in odd:
+            row = [""] * len(self.names)
+            for name, value in zip(names, values, strict=True):
+                if name in index:
+                    row[index[name]] = value
+            item = account_or_rejection(row, index, position + 2, lean=True)
+            if isinstance(item, Rejection):
+                self.rejections.append(item)
+            else:
+                fixed.append(item)
+        if any(r.packages >= 2**63 for r in fixed):
+            return False
+        db.register(
+            "fixed",
+            pa.table(
+                {
+                    "pos": pa.array([r.line - 2 for r in fixed], pa.int64()),
+                    "portal": pa.array([r.portal for r in fixed], pa.string()),
+                    "user_id": pa.array([r.user_id for r in fixed], pa.string()),
+                    "npwp": pa.array([r.npwp for r in fixed], pa.string()),
+                    "postal_code": pa.array([r.postal_code for r in fixed], pa.string()),
+                    "email": pa.array([r.email for r in fixed], pa.string()),
+                    "status": pa.array([r.status for r in fixed], pa.string()),
+                    "uid": pa.array([user_id_key(r.user_id) for r in fixed], pa.string()),
+                    "email_key": pa.array([email_key(r.email) for r in fixed], pa.string()),
+                    "npwp_digits": pa.array([npwp.compact(r.npwp) for r in fixed], pa.string()),
+                    "package_count": pa.array([r.packages for r in fixed], pa.int64()),
+                    "registered_iso": pa.array([r.registered_at for r in fixed], pa.string()),
+                }
+            ),
+        )
+        columns = (
+            "portal",
+            "user_id",
+            "npwp",
+            "postal_code",
+            "email",
+            "status",
+            "uid",
+            "email_key",
+            "npwp_digits",
+            "package_count",
+            "registered_iso",
+        )
+        db.execute(
+            f"""UPDATE a SET {", ".join(f"{c} = fixed.{c}" for c in columns)}, plain = true
+                FROM fixed WHERE a.rowid = fixed.pos"""
+        )
+        db.unregister("fixed")
+        db.execute("DELETE FROM a WHERE NOT plain")  # the rejected rows; rowids of the others stay
+        return True
+
+    def _reject_repeated(self) -> bool:
+        """Reject each row whose (portal, user ID) an earlier row has, as the engine's reader does."""
+        repeated = self.db.execute(
+            """SELECT rowid, portal, user_id, first FROM (
+                   SELECT rowid, portal, user_id, min(rowid) OVER (PARTITION BY portal, uid) AS first FROM a)
+               WHERE rowid <> first ORDER BY rowid"""
+        ).fetchall()
+        if repeated:
+            self.rejections.extend(
+                repeated_account(portal, user_id, position + 2, first + 2)
+                for position, portal, user_id, first in repeated
+            )
+            self.rejections.sort(key=lambda r: r.line)
+            self.db.execute(
+                f"DELETE FROM a WHERE rowid IN ({', '.join(str(position) for position, *_ in repeated)})"
+            )
+        return True
 
     # -- NPWPs, regions and blocks ----------------------------------------------------------------------
 
@@ -370,24 +468,21 @@ class _Run:
 
         db = self.db
         parts = 1 + len(self.helpers)
-        db.execute(
-            f"""CREATE TABLE t AS SELECT pos, block_size, a.address, a.postal_code, code, a.portal, a.uid,
-                   hash(canonical) % {parts} AS part
-                FROM k JOIN a ON a.rowid = k.pos
-                WHERE block_size IS NOT NULL ORDER BY canonical, code, pos"""
-        )
-        # The helpers' parts go first, so that they work while this process reads its own.
+        # The helpers' parts go first, so that they work while this process reads its own. Each part
+        # is read straight into lists: a table of all the parts would stay in memory while they work.
         theirs = []  # of each helper's part, only the positions are kept here
         for number in (*range(1, parts), 0):
             table = db.sql(
-                f"SELECT * EXCLUDE (part) FROM t WHERE part = {number} ORDER BY rowid"
+                f"""SELECT pos, block_size, a.address, a.postal_code, code, a.portal, a.uid
+                    FROM k JOIN a ON a.rowid = k.pos
+                    WHERE block_size IS NOT NULL AND hash(canonical) % {parts} = {number}
+                    ORDER BY canonical, code, pos"""
             ).to_arrow_table()
             columns = [table.column(k).to_pylist() for k in range(table.num_columns)]
             del table
             if number:
                 self.helpers[number - 1].send_bytes(_encode_task(columns[0], columns[1], *columns[2:]))
                 theirs.append(columns[0])
-        db.execute("DROP TABLE t")
         positions: list[int] = columns[0]
         labels, flags, ids = _settle(columns[0], columns[1], columns[2:], tick=self.tick)
         del columns

@@ -263,29 +263,40 @@ def read_accounts(
                 start, "(row)", "the row holds a NUL character: the export is damaged, export it again"
             )
             continue
-        try:
-            record = _to_record(row, index, portal_code, start, lean)
-        except _RowError as problem:
-            yield Rejection(
-                start,
-                problem.field,
-                problem.reason,
-                row[index["portal"]].strip(),
-                row[index["user_id"]].strip(),
-            )
+        record = account_or_rejection(row, index, start, portal_code=portal_code, lean=lean)
+        if isinstance(record, Rejection):
+            yield record
             continue
         first = seen.setdefault(record.key, start)
         if first != start:
-            yield Rejection(
-                start,
-                "user_id",
-                f"user ID '{record.user_id}' of portal '{record.portal}' "
-                f"already appears on line {first} of this file (user IDs ignore case)",
-                record.portal,
-                record.user_id,
-            )
+            yield repeated_account(record.portal, record.user_id, start, first)
             continue
         yield record
+
+
+def account_or_rejection(
+    row: list[str], index: dict[str, int], line: int, *, portal_code: str | None = None, lean: bool = False
+) -> AccountRecord | Rejection:
+    """The record of one row of the right width, or the Rejection naming the field that makes it
+    unusable (``index``: the column of each known field)."""
+    try:
+        return _to_record(row, index, portal_code, line, lean)
+    except _RowError as problem:
+        return Rejection(
+            line, problem.field, problem.reason, row[index["portal"]].strip(), row[index["user_id"]].strip()
+        )
+
+
+def repeated_account(portal: str, user_id: str, line: int, first: int) -> Rejection:
+    """The rejection of a row whose (portal, user ID) an earlier row of the file, on line ``first``, has."""
+    return Rejection(
+        line,
+        "user_id",
+        f"user ID '{user_id}' of portal '{portal}' "
+        f"already appears on line {first} of this file (user IDs ignore case)",
+        portal,
+        user_id,
+    )
 
 
 def _guest(
@@ -295,10 +306,8 @@ def _guest(
     text = "".join(row)
     if (not text.isascii() and _UNDECODABLE.search(text)) or "\x00" in text:
         return None
-    try:
-        return _to_record(row, index, portal_code, line, lean)
-    except _RowError:
-        return None
+    record = account_or_rejection(row, index, line, portal_code=portal_code, lean=lean)
+    return record if isinstance(record, AccountRecord) else None
 
 
 def open_export(path: Path) -> TextIO:
