@@ -203,7 +203,7 @@ def _settle(
 _HASHES = " OR ".join(f"regexp_full_match(password_hash, '{pattern.pattern}')" for pattern in HASH_PATTERNS)
 # A row the engine's reader accepts, and whose fields the SQL below reads as it does: ASCII in every
 # field read here (the address, province and regency are read in Python), and the common writings of
-# numbers and times. Anything else is left to the engine.
+# numbers and times. Any other row is read by the reader's own code (`_Run._read_odd_rows`).
 _PLAIN = f"""
     portal <> ''
     AND regexp_full_match(user_id, '[!-~]{{1,100}}')
