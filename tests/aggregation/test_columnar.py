@@ -343,6 +343,6 @@ def test_a_helper_that_fails_is_reported_as_such(tmp_path, monkeypatch):
             raise RuntimeError("disk on fire")
         return settle(*args, **kwargs)
 
-    monkeypatch.setattr(columnar, "settle_places", failing)
+    monkeypatch.setattr(places, "settle_places", failing)
     with pytest.raises(ShardFailed, match="disk on fire"):
         aggregate_columns(path, tmp_path / "out.csv", workers=2)

@@ -30,15 +30,13 @@ from __future__ import annotations
 import csv
 import multiprocessing
 import re
-import traceback
-from array import array
 from collections import Counter
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
 
 from satupintu.aggregation.engine import Finding, aggregate, summary_of
-from satupintu.aggregation.files import FileAggregation, ShardFailed
+from satupintu.aggregation.files import FileAggregation
 from satupintu.aggregation.io import (
     GROUP_COLUMNS,
     OPTIONAL_COLUMNS,
@@ -48,7 +46,15 @@ from satupintu.aggregation.io import (
     group_row,
     repeated_account,
 )
-from satupintu.aggregation.places import ADDRESS_MISSING, POSTAL_CODE_MISMATCH, UNCERTAIN, settle_places
+from satupintu.aggregation.places import (
+    ADDRESS_MISSING,
+    POSTAL_CODE_MISMATCH,
+    UNCERTAIN,
+    helper,
+    receive_part,
+    send_part,
+    settle_part,
+)
 from satupintu.aggregation.records import AccountRecord, email_key, user_id_key
 from satupintu.bulk import paused_gc
 from satupintu.core import npwp, regions
@@ -95,7 +101,7 @@ def aggregate_columns(
     helpers = []
     for _ in range(max(0, workers - 1)):
         receiver, sender = context.Pipe()
-        process = context.Process(target=_helper, args=(sender,), daemon=True)
+        process = context.Process(target=helper, args=(sender,), daemon=True)
         process.start()
         sender.close()
         helpers.append((process, receiver))
@@ -132,72 +138,6 @@ def _plain_text(source: Path) -> bool:
         return False
     returns = data.count(b"\r")
     return not returns or returns == data.count(b"\r\n")
-
-
-def _helper(conn: Connection) -> None:
-    """A helper process: settles the places of one part of the blocks, then ends."""
-    try:
-        task = conn.recv_bytes()
-    except EOFError:  # the run ended before it needed this process
-        return
-    try:
-        with paused_gc():  # as in the parent: this process was started before the parent paused it
-            labels, flags, ids = _settle(*_decode_task(task))
-    except BaseException:  # reported to the parent, which raises it
-        conn.send(("error", traceback.format_exc()))
-        conn.close()
-        return
-    conn.send(("ok", ""))
-    conn.send_bytes(labels.tobytes())
-    conn.send_bytes(flags.tobytes())
-    conn.send_bytes(_JOIN.join(ids).encode("ascii"))
-    conn.close()
-
-
-def _receive(conn: Connection) -> tuple[array, array, list[str]]:
-    """A helper's labels, flags and group ids; `ShardFailed` where it failed or ended without them."""
-    try:
-        status, details = conn.recv()
-        if status != "ok":
-            raise ShardFailed(f"an aggregation process failed: {details.strip().splitlines()[-1]}", details)
-        labels, flags = array("q"), array("b")
-        labels.frombytes(conn.recv_bytes())
-        flags.frombytes(conn.recv_bytes())
-        ids = conn.recv_bytes().decode("ascii").split(_JOIN) if labels else []
-    except EOFError:  # killed, e.g. by the out-of-memory killer, before it could report
-        raise ShardFailed("an aggregation process ended without a result") from None
-    return labels, flags, ids
-
-
-_JOIN = "\x00"
-
-
-def _encode_task(positions: list[int], sizes: list[int], *texts: list[str]) -> bytes:
-    """A part of the blocks as bytes for the pipe: the count, the positions and block sizes, then the
-    text columns (address, postal code, regency, portal, user ID) joined by NUL (no field holds one)."""
-    numbers = array("q", [len(positions), *positions, *sizes]).tobytes()
-    return numbers + _JOIN.join([value for column in texts for value in column]).encode(
-        "utf-8", "surrogatepass"
-    )
-
-
-def _decode_task(data: bytes) -> tuple[list[int], list[int], list[list[str]]]:
-    count = array("q", data[:8])[0]
-    numbers = array("q")
-    numbers.frombytes(data[8 : 8 + 16 * count])
-    values = data[8 + 16 * count :].decode("utf-8", "surrogatepass").split(_JOIN) if count else []
-    texts = [values[k * count : (k + 1) * count] for k in range(_TEXTS)]
-    return numbers[:count].tolist(), numbers[count:].tolist(), texts
-
-
-_TEXTS = 5
-
-
-def _settle(
-    positions: list[int], sizes: list[int], texts: list[list[str]], tick: Callable[[int], None] | None = None
-) -> tuple[array, array, list[str]]:
-    address, postal, regency, portal, uid = texts
-    return settle_places(positions, address, postal, regency, sizes, portal, uid, tick=tick)
 
 
 _HASHES = " OR ".join(f"regexp_full_match(password_hash, '{pattern.pattern}')" for pattern in HASH_PATTERNS)
@@ -481,13 +421,13 @@ class _Run:
             columns = [table.column(k).to_pylist() for k in range(table.num_columns)]
             del table
             if number:
-                self.helpers[number - 1].send_bytes(_encode_task(columns[0], columns[1], *columns[2:]))
+                send_part(self.helpers[number - 1], columns[0], columns[1], columns[2:])
                 theirs.append(columns[0])
         positions: list[int] = columns[0]
-        labels, flags, ids = _settle(columns[0], columns[1], columns[2:], tick=self.tick)
+        labels, flags, ids = settle_part(columns[0], columns[1], columns[2:], tick=self.tick)
         del columns
         for conn, their_positions in zip(self.helpers, theirs, strict=True):
-            their_labels, their_flags, their_ids = _receive(conn)
+            their_labels, their_flags, their_ids = receive_part(conn)
             positions.extend(their_positions)
             labels.extend(their_labels)
             flags.extend(their_flags)
