@@ -117,8 +117,8 @@ def aggregate_columns(
 
 
 def _header(source: Path) -> list[str] | None:
-    """The column of each known field, or None where the header is not one this path reads: missing
-    columns (the engine reports them), a name given twice, or odd quoting."""
+    """The header's column names, or None where the header is not one this path reads: missing
+    columns (the engine reports them), a known name given twice, or odd quoting."""
     with source.open("rb") as stream:
         first = stream.readline()
     text = first.removeprefix(_BOM).decode("utf-8", "replace").rstrip("\r\n")
@@ -458,8 +458,8 @@ class _Run:
 
     def _review(self) -> bool:
         """Run the engine over the accounts that may wait for review and those they could be proposed
-        to; elect every other group's single and give it its id. Table ``z``: each account's group id,
-        role and findings so far. False where two group ids collide."""
+        to, and elect every other group's single. Table ``z``: each account's group id, role and
+        findings so far. False where two group ids collide."""
         import pyarrow as pa
 
         db = self.db
