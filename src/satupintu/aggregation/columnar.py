@@ -93,7 +93,7 @@ def aggregate_columns(
     """Aggregate ``source`` into ``output`` as the engine would, or return None (and write nothing)
     when this path cannot vouch for the same result: the caller then runs the engine."""
     header = _header(source)
-    if header is None:
+    if header is None or not _plain_text(source):
         return None
     # The helper is started before DuckDB starts its threads: a process forked while threads run may
     # inherit a lock held by one of them.
@@ -165,6 +165,8 @@ class _Run:
         progress: Callable[[int], None] | None,
     ) -> None:
         self.source, self.names, self.helpers, self.progress = source, names, helpers, progress
+        # The column of each known field, as the engine's reader indexes them.
+        self.index = {name: names.index(name) for name in _COLUMNS if name in names}
         self.rejections: list[Rejection] = []
 
     def tick(self, n: int) -> None:
@@ -174,8 +176,6 @@ class _Run:
     def result(self, output: Path) -> FileAggregation | None:
         import duckdb
 
-        if not _plain_text(self.source):
-            return None
         # As many threads as processes were asked for (`--workers`): one per core by default.
         self.db = duckdb.connect(config={"threads": 1 + len(self.helpers)})
         try:
@@ -209,7 +209,7 @@ class _Run:
         ).fetchone()
         if odd:
             return False
-        col = {name: f"c{self.names.index(name)}" for name in _COLUMNS if name in self.names}
+        col = {name: f"c{k}" for name, k in self.index.items()}
 
         def field(name: str) -> str:
             # str.strip() of an ASCII text, now that no line holds a tab or other control character.
@@ -253,7 +253,10 @@ class _Run:
         )
         (rows,) = db.execute("SELECT count(*) FROM a").fetchone()
         # More lines than rows: a quoted line break, or a line DuckDB skipped (a blank one).
-        return rows == lines and self._read_odd_rows() and self._reject_repeated()
+        if rows != lines or not self._read_odd_rows():
+            return False
+        self._reject_repeated()
+        return True
 
     def _read_odd_rows(self) -> bool:
         """Read the rows that the SQL does not read as the engine's reader does (see `_PLAIN`) with that
@@ -269,7 +272,7 @@ class _Run:
         if not odd:
             return True
         names = (*_KEY_FIELDS, "address", "province", "regency")
-        index = {name: self.names.index(name) for name in _COLUMNS if name in self.names}
+        index = self.index
         fixed: list[AccountRecord] = []
         for position, *values in odd:
             row = [""] * len(self.names)
@@ -323,7 +326,7 @@ class _Run:
         db.execute("DELETE FROM a WHERE NOT plain")  # the rejected rows; rowids of the others stay
         return True
 
-    def _reject_repeated(self) -> bool:
+    def _reject_repeated(self) -> None:
         """Reject each row whose (portal, user ID) an earlier row has, as the engine's reader does."""
         repeated = self.db.execute(
             """SELECT rowid, portal, user_id, first FROM (
@@ -339,7 +342,6 @@ class _Run:
             self.db.execute(
                 f"DELETE FROM a WHERE rowid IN ({', '.join(str(position) for position, *_ in repeated)})"
             )
-        return True
 
     # -- NPWPs, regions and blocks ----------------------------------------------------------------------
 
@@ -569,9 +571,7 @@ class _Run:
             f" + CASE WHEN {test} THEN {_BIT[f]} ELSE 0 END" for f, test in across.items()
         )
         codes = ", ".join(f"CASE WHEN (found & {_BIT[f]}) <> 0 THEN '{f.value}' END" for f in Finding)
-        db.execute(
-            f"CREATE TABLE x AS SELECT pos, portal, user_id, gid, role, {found} AS found FROM y ORDER BY pos"
-        )
+        db.execute(f"CREATE TABLE x AS SELECT pos, portal, user_id, gid, role, {found} AS found FROM y")
         db.execute("DROP TABLE y")
         table = db.sql(
             f"""SELECT {_quoted("portal")} || ',' || {_quoted("user_id")} || ',' || gid || ',' || role || ','
@@ -590,8 +590,7 @@ class _Run:
         ).fetchone()
         findings = Counter(dict(zip([f.value for f in Finding], counts, strict=True)))
         sizes = [size for (size,) in db.execute("SELECT count(*) FROM x GROUP BY gid").fetchall()]
-        (accounts,) = db.execute("SELECT count(*) FROM x").fetchone()
-        return summary_of(accounts, sizes, roles, findings)
+        return summary_of(sum(sizes), sizes, roles, findings)
 
 
 def _quoted(column: str) -> str:
